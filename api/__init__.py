@@ -1,0 +1,1 @@
+"""FastAPI application, the command-line tool and clients of the Rasa server."""

@@ -1,0 +1,1 @@
+"""The knowledge base: entry schema and files, statute corpus, validator and retrieval."""

@@ -1,0 +1,106 @@
+"""Pydantic models for knowledge-base entries: the contract every entry file meets.
+
+An entry is either a resident FAQ answer (collection ``faq``) or one item of
+the enterprise legal-risk guide (collection ``guide``, with its issue and item
+number, the risk, how to prevent it and an optional illustrative case). Every
+entry carries the questions users ask, its statute citations and next steps.
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator, model_validator
+
+
+class Collection(str, Enum):
+    FAQ = "faq"
+    GUIDE = "guide"
+
+
+class Area(str, Enum):
+    WAGE_ARREARS = "wage_arrears"
+    ELDERLY_SERVICES = "elderly_services"
+    LEGAL_SERVICES = "legal_services"
+    OTHER_TOPICS = "other_topics"
+    ENTERPRISE_RISK = "enterprise_risk"
+
+
+FAQ_AREAS = {Area.WAGE_ARREARS, Area.ELDERLY_SERVICES, Area.LEGAL_SERVICES, Area.OTHER_TOPICS}
+
+
+class Citation(BaseModel):
+    """A statute an answer rests on, with a short verbatim quote of the article."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    law: str = Field(min_length=2, description="law title or short name, e.g. 劳动合同法")
+    article: str = Field(min_length=1, description="article number, e.g. 第八十二条 or 82")
+    quote: str = Field(min_length=4, max_length=60, description="verbatim substring of the article")
+
+
+class Entry(BaseModel):
+    """One answer in the knowledge base."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    collection: Collection
+    area: Area
+    title: str = Field(min_length=2)
+    questions: list[str] = Field(min_length=1)
+    answer_text: str | None = Field(default=None, alias="answer", description="FAQ answer")
+    issue: int | None = Field(default=None, ge=1, le=68, description="guide issue number (第N期)")
+    item: int | None = Field(default=None, ge=1, description="guide item number within the issue")
+    risk: str | None = None
+    prevention: str | None = None
+    case: str | None = None
+    citations: list[Citation] = Field(default_factory=list)
+    next_steps: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+
+    @field_validator("questions")
+    @classmethod
+    def _questions_not_blank(cls, questions: list[str]) -> list[str]:
+        cleaned = [q.strip() for q in questions]
+        if any(not q for q in cleaned):
+            raise ValueError("a question is blank")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _shape_matches_collection(self) -> "Entry":
+        if self.collection is Collection.GUIDE:
+            if self.area is not Area.ENTERPRISE_RISK:
+                raise ValueError("guide items have area enterprise_risk")
+            if self.issue is None or self.item is None or not self.risk or not self.prevention:
+                raise ValueError("guide items need issue, item, risk and prevention")
+        else:
+            if self.area not in FAQ_AREAS:
+                raise ValueError(f"FAQ entries have one of the areas {sorted(a.value for a in FAQ_AREAS)}")
+            if not self.answer_text:
+                raise ValueError("FAQ entries need an answer")
+        return self
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def answer(self) -> str:
+        """The text shown to the user: the FAQ answer, or the guide item's risk and prevention."""
+        if self.collection is Collection.FAQ:
+            return self.answer_text or ""
+        parts = [f"【风险】{self.risk}", f"【防范】{self.prevention}"]
+        if self.case:
+            parts.append(f"【示例（虚构案例）】{self.case}")
+        return "\n".join(parts)
+
+    def to_record(self) -> dict:
+        """A flat dict of the schema fields, as exported and served by the API."""
+        return self.model_dump(mode="json", exclude={"answer_text"})
+
+
+class GuideIssue(BaseModel):
+    """One issue (期) of the enterprise guide: its number and theme."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    issue: int = Field(ge=1, le=68)
+    theme: str = Field(min_length=2)
+    topic: str = Field(min_length=2, description="broad topic for browsing, e.g. 劳动用工")
