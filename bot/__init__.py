@@ -1,0 +1,1 @@
+"""Rasa assistant: domain, training data, endpoints and custom NLU components."""

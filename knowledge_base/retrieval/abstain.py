@@ -1,0 +1,30 @@
+"""When retrieval is not sure: a calibrated confidence threshold and a did-you-mean margin.
+
+The confidence of a hit is the cosine similarity between the query and the
+closest question phrasing of its entry. Below ``threshold`` the bot abstains
+and refers the user onward; when the two best entries are within ``margin``
+of each other it offers both instead of guessing. The defaults were chosen on
+the paraphrase test set (``make eval`` draws the curve).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_THRESHOLD = float(os.environ.get("FARUN_ABSTAIN_THRESHOLD", "0.50"))
+DEFAULT_MARGIN = float(os.environ.get("FARUN_DIDYOUMEAN_MARGIN", "0.03"))
+
+
+@dataclass(frozen=True)
+class AbstainPolicy:
+    threshold: float = DEFAULT_THRESHOLD
+    margin: float = DEFAULT_MARGIN
+
+    def confident(self, confidences: list[float]) -> bool:
+        """``confidences`` are those of the ranked hits, best-ranked first."""
+        return bool(confidences) and confidences[0] >= self.threshold
+
+    def ambiguous(self, confidences: list[float]) -> bool:
+        """The two best-ranked hits are both above the threshold and too close to pick one."""
+        return (len(confidences) >= 2 and min(confidences[:2]) >= self.threshold
+                and abs(confidences[0] - confidences[1]) < self.margin)
