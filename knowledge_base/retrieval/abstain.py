@@ -3,7 +3,7 @@
 The confidence of a hit is the cosine similarity between the query and the
 closest question phrasing of its entry. Below ``threshold`` the bot abstains
 and refers the user onward; when the two best entries are within ``margin``
-of each other it offers both instead of guessing. The defaults were chosen on
+of each other, and BM25 does not settle it, it offers both instead of guessing. The defaults were chosen on
 the paraphrase test set (``make eval`` draws the curve).
 """
 from __future__ import annotations
@@ -24,7 +24,13 @@ class AbstainPolicy:
         """``confidences`` are those of the ranked hits, best-ranked first."""
         return bool(confidences) and confidences[0] >= self.threshold
 
-    def ambiguous(self, confidences: list[float]) -> bool:
-        """The two best-ranked hits are both above the threshold and too close to pick one."""
-        return (len(confidences) >= 2 and min(confidences[:2]) >= self.threshold
-                and abs(confidences[0] - confidences[1]) < self.margin)
+    def ambiguous(self, confidences: list[float], keyword_scores: list[float]) -> bool:
+        """The two best-ranked hits are both above the threshold, within ``margin`` of each
+        other, and the keyword scores do not back the dense order — too close to pick one."""
+        if len(confidences) < 2 or min(confidences[:2]) < self.threshold:
+            return False
+        if abs(confidences[0] - confidences[1]) >= self.margin:
+            return False
+        dense_prefers_first = confidences[0] >= confidences[1]
+        keyword_prefers_first = keyword_scores[0] > keyword_scores[1]
+        return not (dense_prefers_first and keyword_prefers_first)

@@ -142,4 +142,4 @@ class Retriever:
         hits = hits[:k]
         confidences = [hit.dense for hit in hits]
         return SearchResult(query=query, hits=hits, confident=self.policy.confident(confidences),
-                            ambiguous=self.policy.ambiguous(confidences))
+                            ambiguous=self.policy.ambiguous(confidences, [hit.keyword for hit in hits]))

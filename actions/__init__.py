@@ -1,0 +1,1 @@
+"""Rasa SDK custom actions: answer from the knowledge base, refer, fall back."""

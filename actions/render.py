@@ -1,0 +1,73 @@
+"""Turn retrieved entries into the bot's replies: answer, citations, next step, disclaimer.
+
+Text is plain Chinese for any channel; the structured parts (intent, entry
+ids, citations with the article's verbatim quote) travel in a custom payload
+that the API passes on and the web page renders.
+"""
+from __future__ import annotations
+
+from knowledge_base.numerals import parse_article
+from knowledge_base.schema import Entry
+from knowledge_base.statutes import default_corpus
+
+DISCLAIMER = "温馨提示：以上内容仅供参考，不构成正式法律意见。"
+SCOPE = "我主要解答：欠薪与劳动权益、老年人权益（银龄港湾）、法律援助与人民调解、企业经营法律风险防范。"
+REFERRAL_STEPS = [
+    "拨打12348公共法律服务热线咨询",
+    "到区公共法律服务中心或找村（社区）法律顾问当面咨询",
+    "符合条件的，可以向区法律援助中心申请免费法律援助",
+]
+
+
+def citation_record(law_name: str, article: str, quote: str) -> dict:
+    """A citation as the API serves it: full title, short name, article label, quote, link."""
+    law = default_corpus().find(law_name)
+    label = parse_article(article).label()
+    title = law.title if law else law_name
+    short = law.short_name if law else law_name
+    return {"law": title, "short_name": short, "article": label, "quote": quote,
+            "url": f"/api/statutes/{short}/{label}"}
+
+
+def citations(entry: Entry) -> list[dict]:
+    return [citation_record(c.law, c.article, c.quote) for c in entry.citations]
+
+
+def answer_text(entry: Entry, with_disclaimer: bool) -> str:
+    # One utterance, no blank lines: Rasa's REST channel would split the text at "\n\n".
+    lines = [f"【{entry.title}】", entry.answer, "法律依据："]
+    for record in citations(entry):
+        lines.append(f"·《{record['short_name']}》{record['article']}：“{record['quote']}”")
+    if entry.next_steps:
+        lines += ["下一步建议："] + [f"{i}. {step}" for i, step in enumerate(entry.next_steps, 1)]
+    if with_disclaimer:
+        lines.append(DISCLAIMER)
+    return "\n".join(lines)
+
+
+def referral_text(reason: str) -> str:
+    steps = "\n".join(f"{i}. {step}" for i, step in enumerate(REFERRAL_STEPS, 1))
+    return f"{reason}\n建议您：\n{steps}"
+
+
+def abstain_text() -> str:
+    return referral_text("抱歉，这个问题我没有把握回答准确，不想给您错误的信息。")
+
+
+def out_of_scope_text() -> str:
+    return referral_text(f"这个问题不在我的主要服务范围内。{SCOPE}")
+
+
+def rephrase_text() -> str:
+    return f"不好意思，我没太明白您的意思。能换个说法，或者具体说说遇到了什么事吗？{SCOPE}"
+
+
+def payload(kind: str, intent: str | None, entries: list[Entry], scores: list[float] | None = None) -> dict:
+    """The structured part of a reply, sent as Rasa's custom ``json_message``."""
+    return {"farun": {
+        "kind": kind,
+        "intent": intent,
+        "entry_ids": [e.id for e in entries],
+        "scores": [round(s, 4) for s in scores or []],
+        "citations": [c for e in entries for c in citations(e)],
+    }}

@@ -1,0 +1,26 @@
+"""FastAPI dependencies: settings, the shared HTTP client, the Rasa client and the retriever."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import httpx
+from fastapi import Depends, Request
+
+from api.rasa_client import RasaClient
+from api.settings import Settings, get_settings
+from knowledge_base.loader import load_knowledge_base
+from knowledge_base.retrieval.pipeline import Retriever
+
+
+def http_client(request: Request) -> httpx.AsyncClient:
+    return request.app.state.http
+
+
+def rasa_client(settings: Settings = Depends(get_settings),
+                client: httpx.AsyncClient = Depends(http_client)) -> RasaClient:
+    return RasaClient(settings, client)
+
+
+@lru_cache(maxsize=1)
+def get_retriever() -> Retriever:
+    return Retriever(load_knowledge_base().entries)
