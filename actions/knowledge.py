@@ -1,12 +1,16 @@
-"""The action server's knowledge base and retriever, loaded once per process."""
+"""The action server's knowledge base and retriever: the served entries, refreshed when staff publish or archive."""
 from __future__ import annotations
 
-from functools import lru_cache
-
-from knowledge_base.loader import load_knowledge_base
+from api.curation.live import LiveKnowledge
+from knowledge_base.loader import KnowledgeBase
 from knowledge_base.retrieval.pipeline import Retriever
 
+_live = LiveKnowledge()
 
-@lru_cache(maxsize=1)
+
+def knowledge_base() -> KnowledgeBase:
+    return _live.current().kb
+
+
 def retriever() -> Retriever:
-    return Retriever(load_knowledge_base().entries)
+    return _live.current().retriever

@@ -35,7 +35,7 @@ def citations(entry: Entry) -> list[dict]:
 
 def answer_text(entry: Entry, with_disclaimer: bool) -> str:
     # One utterance, no blank lines: Rasa's REST channel would split the text at "\n\n".
-    lines = [f"【{entry.title}】", entry.answer, "法律依据："]
+    lines = [f"【{entry.title}】", *[line for line in entry.answer.splitlines() if line.strip()], "法律依据："]
     for record in citations(entry):
         lines.append(f"·《{record['short_name']}》{record['article']}：“{record['quote']}”")
     if entry.next_steps:

@@ -2,7 +2,8 @@
 
 Sub-commands: ``run`` (the whole stack on loopback), ``ask`` (through the
 running API), ``search`` (in-process retrieval), ``index build``,
-``statute``, ``kb validate``, ``kb stats`` and ``kb export``.
+``statute``, ``kb validate``, ``kb stats``, ``kb export`` (``--yaml DIR``: the
+published entries from the database), ``eval``, ``bench`` and ``admin create``.
 """
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import json
 import os
 import sys
 from collections import Counter
+from pathlib import Path
 
-from knowledge_base.loader import load_knowledge_base
+from api.curation.commands import add_admin_parser, export_published_yaml
+from knowledge_base.loader import ENTRIES_DIR, load_knowledge_base
 from knowledge_base.numerals import parse_article
 from knowledge_base.schema import Collection
 from knowledge_base.statutes import default_corpus
@@ -24,7 +27,7 @@ def _print_json(data) -> None:
 
 
 def cmd_kb_validate(args: argparse.Namespace) -> int:
-    kb = load_knowledge_base()
+    kb = load_knowledge_base(args.root)
     problems = validate(kb, default_corpus(), guide_complete=not args.partial_guide)
     if args.only:
         problems = [p for p in problems if p.where.startswith(args.only)]
@@ -36,7 +39,7 @@ def cmd_kb_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_stats(args: argparse.Namespace) -> int:
-    kb = load_knowledge_base()
+    kb = load_knowledge_base(args.root)
     guide = [e for e in kb.entries if e.collection is Collection.GUIDE]
     stats = {
         "entries": len(kb.entries),
@@ -53,7 +56,9 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_kb_export(args: argparse.Namespace) -> int:
-    for entry in load_knowledge_base().entries:
+    if args.yaml:
+        return export_published_yaml(args.yaml)
+    for entry in load_knowledge_base(args.root).entries:
         print(json.dumps(entry.to_record(), ensure_ascii=False))
     return 0
 
@@ -153,6 +158,44 @@ def cmd_run(args: argparse.Namespace) -> int:
         stack.stop()
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from api.evaluation.routing import DEFAULT_FILE
+    from api.evaluation.suite import REPORT_DIR, run_eval
+
+    try:
+        summary = run_eval([Path(f) for f in args.file or [DEFAULT_FILE]], Path(args.out or REPORT_DIR),
+                           with_routing=not args.no_routing)
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"eval failed: {exc}", file=sys.stderr)
+        return 1
+    _print_json(summary)
+    return 0
+
+
+def _entries_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"知识库目录不存在：{value}")
+    return path
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from api.evaluation.bench import SIZES, run_bench
+    from api.evaluation.suite import REPORT_DIR
+
+    try:
+        summary = run_bench(Path(args.out or REPORT_DIR), tuple(args.size or SIZES))
+    except (OSError, RuntimeError) as exc:
+        print(f"bench failed: {exc}", file=sys.stderr)
+        return 1
+    _print_json(summary)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="farun", description="法润 legal-consultation assistant")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -163,7 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("--only", metavar="ID_PREFIX", help="report only problems of these entries")
     validate_parser.set_defaults(func=cmd_kb_validate)
     kb.add_parser("stats", help="entries per area, guide items per issue, citations").set_defaults(func=cmd_kb_stats)
-    kb.add_parser("export", help="every entry as JSON lines").set_defaults(func=cmd_kb_export)
+    export = kb.add_parser("export", help="every entry as JSON lines, or --yaml DIR: the published entries as YAML")
+    export.add_argument("--yaml", type=Path, metavar="DIR", help="write the database's published entries to DIR")
+    export.set_defaults(func=cmd_kb_export)
+    for kb_parser in kb.choices.values():
+        kb_parser.add_argument("--root", type=_entries_dir, default=ENTRIES_DIR, metavar="PATH",
+                               help="entries folder (default: knowledge_base/entries)")
+    add_admin_parser(sub)
     ask = sub.add_parser("ask", help="ask the running bot through the API")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
@@ -186,6 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     index = sub.add_parser("index", help="retrieval index").add_subparsers(dest="index_command", required=True)
     index.add_parser("build", help="build (or load, if unchanged) the FAISS index").set_defaults(func=cmd_index_build)
+
+    evaluate = sub.add_parser("eval", help="routing and retrieval quality report under reports/")
+    evaluate.add_argument("--file", action="append", help="labelled {text, area} JSON lines (repeatable)")
+    evaluate.add_argument("--out", help="report directory (default reports/)")
+    evaluate.add_argument("--no-routing", action="store_true", help="skip routing (no Rasa needed)")
+    evaluate.set_defaults(func=cmd_eval)
+
+    bench = sub.add_parser("bench", help="latency, throughput, memory and index scaling report under reports/")
+    bench.add_argument("--out", help="report directory (default reports/)")
+    bench.add_argument("--size", type=int, action="append", help="synthetic index size (repeatable)")
+    bench.set_defaults(func=cmd_bench)
 
     statute = sub.add_parser("statute", help="print an article: farun statute 劳动合同法 82")
     statute.add_argument("law")

@@ -1,4 +1,4 @@
-"""FastAPI dependencies: settings, the shared HTTP client, the Rasa client and the retriever."""
+"""FastAPI dependencies: settings, the shared HTTP client, the Rasa client and the live retriever."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -6,9 +6,9 @@ from functools import lru_cache
 import httpx
 from fastapi import Depends, Request
 
+from api.curation.live import LiveKnowledge
 from api.rasa_client import RasaClient
 from api.settings import Settings, get_settings
-from knowledge_base.loader import load_knowledge_base
 from knowledge_base.retrieval.pipeline import Retriever
 
 
@@ -22,5 +22,10 @@ def rasa_client(settings: Settings = Depends(get_settings),
 
 
 @lru_cache(maxsize=1)
+def live_knowledge() -> LiveKnowledge:
+    return LiveKnowledge()
+
+
 def get_retriever() -> Retriever:
-    return Retriever(load_knowledge_base().entries)
+    """The retriever over the served entries, rebuilt when staff publish or archive."""
+    return live_knowledge().current().retriever

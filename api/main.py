@@ -1,27 +1,33 @@
-"""The FastAPI application: Farun's only public surface (chat API, search, statutes, health)."""
+"""The FastAPI application: Farun's only public surface (chat API, search, statutes, health, staff curation)."""
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
 import httpx
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
+from api.curation.seed import open_seeded_database
 from api.dependencies import get_retriever
-from api.routers import chat, health, search, statutes
+from api.routers import chat, curation, health, search, statutes, web, wechat
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     app.state.http = httpx.AsyncClient()
+    app.state.curation_db = open_seeded_database()  # migrate; load the YAML seed into an empty database
     get_retriever()  # build or load the index before the first request
     yield
     await app.state.http.aclose()
+    app.state.curation_db.close()
 
 
 def create_app() -> FastAPI:
     app = FastAPI(title="法润 Farun", description="钟楼区司法局法律咨询助手 API", version="0.1.0", lifespan=lifespan)
-    for module in (chat, search, statutes, health):
+    for module in (chat, search, statutes, health, wechat, web):
         app.include_router(module.router)
+    curation.install(app)
+    app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app
 
 

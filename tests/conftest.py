@@ -27,13 +27,30 @@ def retriever(kb):
 
 @pytest.fixture(scope="session")
 def stack():
-    """Real Rasa server, action server and API, each on a free loopback port; stopped after the session."""
+    """Real Rasa server, action server and API, each on a free loopback port; stopped after the session.
+
+    The stack gets its own data folder (database, records, index cache, logs), so tests never touch ``var/``.
+    """
+    import os
+    import tempfile
+
     from api.stack import Stack
 
-    running = Stack()
-    running.start()
-    yield running
-    running.stop()
+    with tempfile.TemporaryDirectory(prefix="farun-e2e-") as data_dir:
+        saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "FARUN_DATA_DIR")}
+        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/farun.db"
+        os.environ["FARUN_DATA_DIR"] = data_dir
+        running = Stack()
+        try:
+            running.start()
+            yield running
+        finally:
+            running.stop()
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 @pytest.fixture

@@ -138,7 +138,8 @@ class Retriever:
                 hits.extend(self.collections[name].rank(vector, query, mode))
         if areas:
             hits = [hit for hit in hits if hit.entry.area.value in areas]
-        hits.sort(key=lambda hit: hit.score, reverse=True)
+        # Fusion scores are only comparable within a collection; across collections rank by cosine.
+        hits.sort(key=(lambda hit: hit.score) if len(wanted) == 1 else (lambda hit: hit.dense), reverse=True)
         hits = hits[:k]
         confidences = [hit.dense for hit in hits]
         return SearchResult(query=query, hits=hits, confident=self.policy.confident(confidences),

@@ -1,0 +1,48 @@
+"""Human handoff: offer the people who can help and record the request for staff.
+
+Used when the user asks for a person (「转人工」「找律师」) and by the fallback
+after repeated misunderstandings. The request (hashed sender, time, the last
+question asked) is appended to ``handoffs.jsonl`` for staff to follow up.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import render
+from actions.records import append_record, user_texts
+
+HANDOFF_OPTIONS = [
+    "找您所在村（社区）的法律顾问当面咨询，每个村、社区都有",
+    "拨打12348公共法律服务热线，有律师值班解答",
+    "带上身份证和相关材料，到区法律援助中心当面咨询或申请法律援助",
+]
+
+
+def handoff_text(reason: str) -> str:
+    steps = "\n".join(f"{i}. {step}" for i, step in enumerate(HANDOFF_OPTIONS, 1))
+    return f"{reason}\n您可以：\n{steps}\n我已记下您的求助，工作人员会查看。"
+
+
+def record_handoff(tracker: Tracker, reason: str, question: str | None) -> dict:
+    return append_record("handoffs", tracker.sender_id, reason=reason, last_question=question)
+
+
+def previous_question(tracker: Tracker) -> str | None:
+    """The user's last typed message before the current one (the handoff request itself)."""
+    texts = user_texts(tracker)
+    return texts[-2] if len(texts) >= 2 else None
+
+
+class ActionHandoff(Action):
+    def name(self) -> str:
+        return "action_handoff"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        record_handoff(tracker, "requested", previous_question(tracker))
+        dispatcher.utter_message(text=handoff_text("好的，为您转人工服务。"),
+                                 json_message=render.payload("handoff", "handoff", []))
+        return [SlotSet("fallback_count", 0)]

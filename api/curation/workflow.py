@@ -1,0 +1,181 @@
+"""The review workflow: draft → in_review → published → archived, with versions, audit and optimistic locking.
+
+Editors (and admins) create and save drafts and submit them; reviewers (and
+admins) approve, reject with a comment, or archive. Nobody approves a draft
+they wrote or submitted. Every save is validated like ``farun kb validate``
+(schema, citations and verbatim quotes) and stored as a new version. Each
+change must name the ``lock_version`` it was based on; a stale one is a 409
+conflict that leaves both copies intact. Publishing or archiving bumps the
+served-content revision so running retrievers rebuild.
+"""
+from __future__ import annotations
+
+import difflib
+
+import yaml
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.curation.auth import require_role
+from api.curation.errors import CurationError
+from api.curation.models import AuditEvent, EntryRow, EntryVersion, GuideIssueRow, Role, State, User
+from api.curation.records import to_data, to_entry
+from api.curation.revision import bump_revision
+from knowledge_base.schema import Collection
+from knowledge_base.statutes import default_corpus
+from knowledge_base.validator import check_entry
+
+STATE_NAMES = {State.DRAFT: "草稿", State.IN_REVIEW: "审核中", State.PUBLISHED: "已发布", State.ARCHIVED: "已归档"}
+WRITERS = (Role.EDITOR, Role.ADMIN)
+REVIEWERS = (Role.REVIEWER, Role.ADMIN)
+
+
+def _problems_text(exc: ValidationError) -> str:
+    return "；".join(f"{'.'.join(str(part) for part in error['loc']) or '条目'}：{error['msg']}"
+                    for error in exc.errors())
+
+
+def validate_data(session: Session, data: dict) -> dict:
+    """The normalised record, or a 422 naming every reason it cannot be saved."""
+    try:
+        entry = to_entry(data)
+    except ValidationError as exc:
+        raise CurationError(422, f"条目内容不符合格式要求：{_problems_text(exc)}") from None
+    problems = check_entry(entry, default_corpus())
+    if problems:
+        reasons = "；".join(problem.message for problem in problems)
+        raise CurationError(422, f"法条引用无法核实（法规、条号或引文与法条原文不符），不能保存：{reasons}")
+    if entry.collection is Collection.GUIDE and session.get(GuideIssueRow, entry.issue) is None:
+        raise CurationError(422, f"企业法律风险指引第{entry.issue}期不存在")
+    return to_data(entry)
+
+
+def _audit(session: Session, actor: User, action: str, row: EntryRow, detail: str = "") -> None:
+    session.add(AuditEvent(actor_id=actor.id, action=action, target=row.slug, detail=detail))
+
+
+def _add_version(row: EntryRow, data: dict, actor: User) -> None:
+    row.versions.append(EntryVersion(number=len(row.versions) + 1, data=data, author_id=actor.id))
+
+
+def get_entry(session: Session, slug: str) -> EntryRow:
+    row = session.scalar(select(EntryRow).where(EntryRow.slug == slug))
+    if row is None:
+        raise CurationError(404, f"条目“{slug}”不存在")
+    return row
+
+
+def _locked(session: Session, slug: str, expected_version: int) -> EntryRow:
+    row = get_entry(session, slug)
+    if row.lock_version != expected_version:
+        raise CurationError(
+            409, f"保存冲突：该条目已被其他人修改（当前版本 {row.lock_version}，您基于的是版本 {expected_version}）。"
+                 "您的修改未保存，他人的修改也未被覆盖；请保留您的内容，刷新后在最新版本上重新修改。",
+            {"current_version": row.lock_version, "current_data": row.data, "state": row.state})
+    return row
+
+
+def _require_state(row: EntryRow, action: str, *states: State) -> None:
+    if row.state not in {state.value for state in states}:
+        raise CurationError(409, f"条目当前状态为“{STATE_NAMES[State(row.state)]}”，不能{action}")
+
+
+def create_entry(session: Session, actor: User, data: dict) -> EntryRow:
+    require_role(actor, *WRITERS)
+    record = validate_data(session, data)
+    if session.scalar(select(EntryRow.id).where(EntryRow.slug == record["id"])):
+        raise CurationError(409, f"条目编号“{record['id']}”已被使用，请换一个")
+    last = session.scalar(select(EntryRow.position).order_by(EntryRow.position.desc()).limit(1)) or 0
+    source = (session.get(GuideIssueRow, record["issue"]).source_file if record["collection"] == Collection.GUIDE.value
+              else f"faq/{record['area']}.yml")
+    row = EntryRow(slug=record["id"], state=State.DRAFT.value, data=record, source_file=source,
+                   position=last + 1, last_editor_id=actor.id)
+    _add_version(row, record, actor)
+    session.add(row)
+    session.flush()
+    _audit(session, actor, "create", row)
+    session.commit()
+    return row
+
+
+def save_entry(session: Session, actor: User, slug: str, data: dict, expected_version: int) -> EntryRow:
+    require_role(actor, *WRITERS)
+    row = _locked(session, slug, expected_version)
+    _require_state(row, "修改（请等待审核结果）", State.DRAFT, State.PUBLISHED, State.ARCHIVED)
+    record = validate_data(session, data)
+    if record["id"] != slug:
+        raise CurationError(422, "条目编号不能修改")
+    row.data = record
+    row.state = State.DRAFT.value
+    row.last_editor_id = actor.id
+    _add_version(row, record, actor)
+    _audit(session, actor, "save", row, f"版本 {len(row.versions)}")
+    session.commit()
+    return row
+
+
+def submit(session: Session, actor: User, slug: str, expected_version: int) -> EntryRow:
+    require_role(actor, *WRITERS)
+    row = _locked(session, slug, expected_version)
+    _require_state(row, "提交审核", State.DRAFT)
+    if not row.data.get("citations"):
+        raise CurationError(422, "提交审核前至少需要一条法条引用")
+    row.state = State.IN_REVIEW.value
+    row.submitted_by_id = actor.id
+    row.review_comment = None
+    _audit(session, actor, "submit", row)
+    session.commit()
+    return row
+
+
+def approve(session: Session, actor: User, slug: str, expected_version: int) -> EntryRow:
+    require_role(actor, *REVIEWERS)
+    row = _locked(session, slug, expected_version)
+    _require_state(row, "审核通过", State.IN_REVIEW)
+    if actor.id in (row.last_editor_id, row.submitted_by_id):
+        raise CurationError(403, "不能审核通过自己撰写或提交的草稿，请由其他审核员审核")
+    row.state = State.PUBLISHED.value
+    row.published = row.data
+    _audit(session, actor, "publish", row)
+    bump_revision(session)
+    session.commit()
+    return row
+
+
+def reject(session: Session, actor: User, slug: str, expected_version: int, comment: str) -> EntryRow:
+    require_role(actor, *REVIEWERS)
+    row = _locked(session, slug, expected_version)
+    _require_state(row, "退回", State.IN_REVIEW)
+    if not comment.strip():
+        raise CurationError(422, "退回时必须填写修改意见")
+    row.state = State.DRAFT.value
+    row.review_comment = comment.strip()
+    _audit(session, actor, "reject", row, comment.strip())
+    session.commit()
+    return row
+
+
+def archive(session: Session, actor: User, slug: str, expected_version: int) -> EntryRow:
+    require_role(actor, *REVIEWERS)
+    row = _locked(session, slug, expected_version)
+    _require_state(row, "归档", State.PUBLISHED)
+    row.state = State.ARCHIVED.value
+    row.published = None
+    _audit(session, actor, "archive", row)
+    bump_revision(session)
+    session.commit()
+    return row
+
+
+def diff_versions(row: EntryRow, first: int, second: int) -> str:
+    """A unified diff between two saved versions of an entry, as YAML text."""
+    by_number = {version.number: version for version in row.versions}
+    missing = [number for number in (first, second) if number not in by_number]
+    if missing:
+        raise CurationError(404, f"版本 {missing[0]} 不存在")
+
+    def lines(number: int) -> list[str]:
+        return yaml.safe_dump(by_number[number].data, allow_unicode=True, sort_keys=False).splitlines()
+
+    return "\n".join(difflib.unified_diff(lines(first), lines(second), f"版本 {first}", f"版本 {second}", lineterm=""))

@@ -1,0 +1,1 @@
+"""Measurement: routing and retrieval quality (``farun eval``) and latency, memory and scaling (``farun bench``)."""

@@ -1,0 +1,155 @@
+"""WeChat service-account (``/wechat/callback``) and WeCom (``/wecom/callback``) callbacks, built on wechatpy.
+
+GET answers WeChat's URL verification; POST takes a message in plaintext or
+safe (AES) mode and answers with a passive text reply, or ``success`` when the
+answer goes out later through the customer-service API. Bad signatures and
+stale timestamps get 403, oversized bodies 413, XML with DOCTYPE/ENTITY or
+malformed XML 400.
+"""
+from __future__ import annotations
+
+import logging
+import struct
+from xml.parsers.expat import ExpatError
+
+import wechatpy
+import wechatpy.enterprise
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import PlainTextResponse, Response
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.replies import TextReply
+from wechatpy.utils import check_signature
+
+from api.dependencies import rasa_client
+from api.rasa_client import RasaClient
+from api.wechat.channel import Channels, capped_body, channels
+from api.wechat.config import WeChatSettings, get_wechat_settings
+from api.wechat.conversation import message_key, respond
+from api.wechat.dispatch import Dispatcher
+from api.wechat.security import OpenIdRedactor, RejectedCallback, check_timestamp, safe_xml, user_hash
+
+log = logging.getLogger(__name__)
+logging.getLogger("uvicorn.access").addFilter(OpenIdRedactor())
+router = APIRouter(tags=["wechat"])
+SUCCESS = "success"  # tells WeChat: no passive reply (a late answer goes out separately)
+
+
+def forbidden(reason: str) -> HTTPException:
+    return HTTPException(status_code=403, detail=reason)
+
+
+def configured(token: str, name: str) -> None:
+    if not token:
+        raise HTTPException(status_code=503, detail=f"{name} 未配置（缺少 token）")
+
+
+def verify_plain(settings: WeChatSettings, signature: str, timestamp: str, nonce: str) -> None:
+    configured(settings.token, "微信公众号")
+    try:
+        check_timestamp(timestamp, settings.max_timestamp_skew)
+        check_signature(settings.token, signature, timestamp, nonce)
+    except (RejectedCallback, InvalidSignatureException) as exc:
+        raise forbidden("签名或时间戳无效") from exc
+
+
+def parse(xml: str, parser):
+    try:
+        return parser(safe_xml(xml))
+    except RejectedCallback as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    except (ExpatError, KeyError, AttributeError) as exc:
+        raise HTTPException(status_code=400, detail="XML 格式无效") from exc
+
+
+def decrypt(crypto: WeChatCrypto | WeComCrypto, body: bytes, msg_signature: str, timestamp: str, nonce: str) -> str:
+    """Check the message signature and decrypt safe-mode XML (wechatpy parses the envelope)."""
+    try:
+        return crypto.decrypt_message(safe_xml(body), msg_signature, timestamp, nonce)
+    except RejectedCallback as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from exc
+    except InvalidSignatureException as exc:
+        raise forbidden("消息签名无效") from exc
+    except (ExpatError, KeyError, ValueError, struct.error, InvalidAppIdException, InvalidCorpIdException) as exc:
+        raise HTTPException(status_code=400, detail="密文无效") from exc
+
+
+async def passive_text(message, dispatcher: Dispatcher, rasa: RasaClient, state: Channels) -> str | None:
+    log.info("%s message from user %s", message.type, user_hash(message.source))
+    return await dispatcher.answer(message_key(message), message.source,
+                                   lambda: respond(message, rasa, state.choices))
+
+
+@router.get("/wechat/callback", response_class=PlainTextResponse)
+def wechat_verify(signature: str, timestamp: str, nonce: str, echostr: str,
+                  settings: WeChatSettings = Depends(get_wechat_settings)) -> str:
+    verify_plain(settings, signature, timestamp, nonce)
+    return echostr
+
+
+@router.post("/wechat/callback")
+async def wechat_message(signature: str, timestamp: str, nonce: str, encrypt_type: str = "raw",
+                         msg_signature: str | None = None, body: bytes = Depends(capped_body),
+                         settings: WeChatSettings = Depends(get_wechat_settings),
+                         rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels)) -> Response:
+    verify_plain(settings, signature, timestamp, nonce)
+    crypto = None
+    if encrypt_type == "aes":
+        if not (settings.aes_key and msg_signature):
+            raise HTTPException(status_code=400, detail="安全模式需要 EncodingAESKey 和 msg_signature")
+        crypto = WeChatCrypto(settings.token, settings.aes_key, settings.app_id)
+        xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
+    else:
+        xml = body
+    message = parse(xml, wechatpy.parse_message)
+    text = await passive_text(message, state.wechat, rasa, state)
+    if text is None:
+        return PlainTextResponse(SUCCESS)
+    reply = TextReply(message=message, content=text).render()
+    if crypto:
+        reply = crypto.encrypt_message(reply, nonce, timestamp)
+    return Response(reply, media_type="application/xml")
+
+
+def wecom_crypto(settings: WeChatSettings) -> WeComCrypto:
+    configured(settings.wecom_token, "企业微信")
+    if not (settings.wecom_aes_key and settings.wecom_corp_id):
+        raise HTTPException(status_code=503, detail="企业微信未配置（缺少 EncodingAESKey 或 CorpID）")
+    return WeComCrypto(settings.wecom_token, settings.wecom_aes_key, settings.wecom_corp_id)
+
+
+def wecom_timestamp(settings: WeChatSettings, timestamp: str) -> None:
+    try:
+        check_timestamp(timestamp, settings.max_timestamp_skew)
+    except RejectedCallback as exc:
+        raise forbidden("时间戳无效") from exc
+
+
+@router.get("/wecom/callback", response_class=PlainTextResponse)
+def wecom_verify(msg_signature: str, timestamp: str, nonce: str, echostr: str,
+                 settings: WeChatSettings = Depends(get_wechat_settings)) -> str:
+    crypto = wecom_crypto(settings)
+    wecom_timestamp(settings, timestamp)
+    try:
+        return crypto.check_signature(msg_signature, timestamp, nonce, echostr)
+    except InvalidSignatureException as exc:
+        raise forbidden("签名无效") from exc
+    except (ValueError, InvalidCorpIdException) as exc:
+        raise HTTPException(status_code=400, detail="echostr 无效") from exc
+
+
+@router.post("/wecom/callback")
+async def wecom_message(msg_signature: str, timestamp: str, nonce: str, body: bytes = Depends(capped_body),
+                        settings: WeChatSettings = Depends(get_wechat_settings),
+                        rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels)) -> Response:
+    crypto = wecom_crypto(settings)
+    wecom_timestamp(settings, timestamp)
+    xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
+    message = parse(xml, wechatpy.enterprise.parse_message)
+    text = await passive_text(message, state.wecom, rasa, state)
+    if text is None:
+        return PlainTextResponse(SUCCESS)
+    return Response(crypto.encrypt_message(TextReply(message=message, content=text).render(), nonce, timestamp),
+                    media_type="application/xml")

@@ -1,0 +1,90 @@
+"""What the bot says to a WeChat or WeCom message: text goes to Rasa, events and media get fixed replies.
+
+Text goes through the same Rasa client and reply merging as ``POST /api/chat``.
+Buttons become numbered choices; a user who replies with a number sends that
+button's payload. Rasa sees only a hashed sender id, never the openid.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from api.models import Button
+from api.rasa_client import RasaClient, RasaUnavailable
+from api.routers.chat import EMPTY_MESSAGE_REPLY, TOO_LONG_REPLY, merge
+from api.wechat.render import render, split
+from api.wechat.security import user_hash
+
+WELCOME = ("您好，欢迎关注钟楼区司法局“法润”法律咨询助手！\n"
+           "您可以直接用文字提问，例如：\n"
+           "· 老板拖欠工资怎么办\n· 离婚后孩子抚养权怎么定\n· 怎么申请法律援助\n"
+           "我会给出解答和相关法条依据；复杂问题可转人工或拨打12348公共法律服务热线。\n"
+           "提示：本助手的解答仅供参考，不构成正式法律意见。")
+PLEASE_TYPE = "抱歉，我暂时只能看懂文字消息。请输入文字描述您的问题，例如“老板拖欠工资怎么办”。"
+UNAVAILABLE = "对话服务暂时不可用，请稍后再试，或拨打12348公共法律服务热线。"
+MENU_TOPICS = {
+    "TOPIC_LABOR": "拖欠工资怎么办",
+    "TOPIC_FAMILY": "离婚财产怎么分割",
+    "TOPIC_LEGAL_AID": "怎么申请法律援助",
+    "TOPIC_MEDIATION": "邻里纠纷怎么调解",
+}
+CHOICE_TTL = 30 * 60
+
+
+@dataclass
+class PendingChoices:
+    """The numbered buttons last shown to each (hashed) user, kept in memory for ``CHOICE_TTL`` seconds."""
+    ttl: float = CHOICE_TTL
+    by_user: dict[str, tuple[float, list[Button]]] = field(default_factory=dict)
+
+    def remember(self, user: str, buttons: list[Button]) -> None:
+        if buttons:
+            self.by_user[user] = (time.monotonic() + self.ttl, buttons)
+        else:
+            self.by_user.pop(user, None)
+
+    def resolve(self, user: str, text: str) -> str | None:
+        """The payload of the button the user picked by number, if the text is such a number."""
+        expires, buttons = self.by_user.get(user, (0.0, []))
+        if time.monotonic() > expires or not text.isdigit() or not 1 <= int(text) <= len(buttons):
+            return None
+        return buttons[int(text) - 1].payload
+
+
+def message_key(message) -> str:
+    """Retries of one callback share this key: the MsgId, or sender + CreateTime (+ event and key) for events."""
+    msg_id = getattr(message, "id", None)
+    if msg_id:
+        return f"id:{msg_id}"
+    return f"event:{message.source}:{message.create_time}:{getattr(message, 'event', '')}:{getattr(message, 'key', '')}"
+
+
+async def ask_bot(rasa: RasaClient, choices: PendingChoices, openid: str, text: str) -> list[str]:
+    user = user_hash(openid)
+    text = text.strip()
+    if not text:
+        return [EMPTY_MESSAGE_REPLY]
+    if len(text) > rasa.settings.max_message_chars:
+        return [TOO_LONG_REPLY.format(limit=rasa.settings.max_message_chars)]
+    message = choices.resolve(user, text) or text
+    try:
+        rendered = render(merge(await rasa.send(f"wechat-{user}", message)))
+    except RasaUnavailable:
+        return [UNAVAILABLE]
+    choices.remember(user, rendered.choices)
+    return rendered.chunks
+
+
+async def respond(message, rasa: RasaClient, choices: PendingChoices) -> list[str]:
+    """The reply chunks to one parsed wechatpy message or event (empty: nothing to say)."""
+    if message.type == "text":
+        return await ask_bot(rasa, choices, message.source, message.content)
+    if message.type == "event":
+        event = message.event
+        if event in ("subscribe", "subscribe_scan"):
+            return split(WELCOME)
+        if event == "click":
+            topic = MENU_TOPICS.get(message.key)
+            return await ask_bot(rasa, choices, message.source, topic) if topic else split(WELCOME)
+        return []
+    return [PLEASE_TYPE]

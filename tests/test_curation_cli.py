@@ -1,0 +1,39 @@
+"""``farun admin create`` and ``farun kb export --yaml`` against a real SQLite database in a temporary data dir."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from api.curation import auth
+from api.curation.db import open_database
+from knowledge_base.loader import load_knowledge_base
+
+
+def farun(data_dir, *args, password: str = "first-admin-pw"):
+    env = {**os.environ, "FARUN_DATA_DIR": str(data_dir), "FARUN_ADMIN_PASSWORD": password}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_admin_create_makes_an_account_that_can_sign_in(tmp_path):
+    created = farun(tmp_path, "admin", "create", "chief")
+    assert created.returncode == 0, created.stderr
+    assert "管理员" in created.stdout
+    again = farun(tmp_path, "admin", "create", "chief")
+    assert again.returncode == 1 and "已存在" in again.stderr
+    short = farun(tmp_path, "admin", "create", "other", password="short")
+    assert short.returncode == 1 and "密码至少" in short.stderr
+    database = open_database(f"sqlite:///{tmp_path / 'farun.db'}")
+    with database.session() as session:
+        token = auth.login(session, "chief", "first-admin-pw")
+        assert auth.user_for_token(session, token).role == "admin"
+    database.close()
+
+
+def test_kb_export_yaml_writes_the_published_entries(tmp_path):
+    result = farun(tmp_path, "kb", "export", "--yaml", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    exported = load_knowledge_base(tmp_path / "out")
+    assert [e.id for e in exported.entries] == [e.id for e in load_knowledge_base().entries]

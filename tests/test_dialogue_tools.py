@@ -1,0 +1,119 @@
+"""Unit tests for the dialogue helpers: article references, menus, did-you-mean choice, feedback value, records."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from actions.answer import chosen_entry_id
+from actions.article_lookup import find_reference, reply_text
+from actions.browse import ELDERLY_MENU, elderly_entries, elderly_topic, guide_issue, guide_topic
+from actions.feedback import NOT_USEFUL, USEFUL, feedback_value
+from actions.records import append_record, sender_hash
+from actions.wage_plan import plan_steps, plan_text
+from knowledge_base.numerals import ArticleNo
+
+
+@pytest.mark.parametrize("text,title,article", [
+    ("劳动合同法第八十二条", "中华人民共和国劳动合同法", ArticleNo(82)),
+    ("民法典1067条", "中华人民共和国民法典", ArticleNo(1067)),
+    ("刑法276条之一", "中华人民共和国刑法", ArticleNo(276, 1)),
+    ("请查《中华人民共和国劳动法》第 四十四 条", "中华人民共和国劳动法", ArticleNo(44)),
+    ("劳动争议解释（一）第三条说什么", "最高人民法院关于审理劳动争议案件适用法律问题的解释（一）", ArticleNo(3)),
+])
+def test_reference_is_found_with_chinese_or_arabic_numerals(corpus, text, title, article):
+    reference = find_reference(text, corpus)
+    assert reference.law is not None and reference.law.title == title
+    assert reference.article == article
+
+
+def test_longest_law_name_wins(corpus):
+    assert find_reference("劳动合同法第十条", corpus).law.short_name == "劳动合同法"
+    assert find_reference("劳动法第十条", corpus).law.short_name == "劳动法"
+
+
+def test_reply_quotes_the_article_with_title_and_version(corpus):
+    text = reply_text(find_reference("劳动合同法82条", corpus))
+    law = corpus.find("劳动合同法")
+    assert text.startswith(f"《{law.title}》（{law.version}版）第八十二条")
+    assert law.article("第八十二条") in text
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("婚姻法第三十二条", "没有找到这部法律"),
+    ("劳动合同法第九百九十九条", "中没有第九百九十九条"),
+    ("刑法第276条之九", "中没有第二百七十六条之九"),
+    ("刑法第1234567条", "中没有第1234567条"),
+    ("劳动合同法", "哪一条"),
+])
+def test_unknown_law_or_article_gets_a_clear_reply(corpus, text, expected):
+    assert expected in reply_text(find_reference(text, corpus))
+
+
+def test_chosen_entry_from_payload_or_ordinal():
+    offered = ["entry-a", "entry-b"]
+    assert chosen_entry_id("entry-x", "/choose_entry", offered) == "entry-x"
+    assert chosen_entry_id(None, "我选第一个", offered) == "entry-a"
+    assert chosen_entry_id(None, "第二个", offered) == "entry-b"
+    assert chosen_entry_id(None, "第二个", []) is None
+
+
+@pytest.mark.parametrize("slot,text,expected", [
+    (USEFUL, "/feedback", USEFUL), (NOT_USEFUL, "/feedback", NOT_USEFUL),
+    (None, "有用", USEFUL), (None, "一点用都没用", NOT_USEFUL), (None, "不管用", NOT_USEFUL),
+])
+def test_feedback_value(slot, text, expected):
+    assert feedback_value(slot, text) == expected
+
+
+def test_records_are_appended_as_json_lines_without_the_raw_sender(tmp_path, monkeypatch):
+    monkeypatch.setenv("FARUN_DATA_DIR", str(tmp_path))
+    append_record("handoffs", "user-1", reason="requested", last_question="老板欠薪")
+    append_record("handoffs", "user-1", reason="repeated_fallback", last_question=None)
+    lines = [json.loads(line) for line in (tmp_path / "handoffs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [line["reason"] for line in lines] == ["requested", "repeated_fallback"]
+    assert all(line["sender"] == sender_hash("user-1") != "user-1" for line in lines)
+    assert lines[0]["last_question"] == "老板欠薪"
+
+
+def test_every_elderly_menu_item_leads_to_faq_entries(kb):
+
+    for topic in ELDERLY_MENU:
+        entries = elderly_entries(topic, kb.entries)
+        assert entries and all(entry.collection.value == "faq" for entry in entries), topic
+
+
+def test_elderly_topic_from_button_or_text():
+
+    assert elderly_topic("意定监护", "/elderly_menu") == "意定监护"
+    assert elderly_topic(None, "银龄港湾 防范诈骗") == "防范诈骗"
+    assert elderly_topic(None, "银龄港湾") is None
+
+
+@pytest.mark.parametrize("slot,text,expected", [
+    ("12", "/guide_browse", 12), (None, "第12期", 12), (None, "看看第 三十 期", 30), (None, "合同管理", None),
+])
+def test_guide_issue_from_button_or_text(slot, text, expected):
+
+    assert guide_issue(slot, text) == expected
+
+
+def test_guide_topic_is_found_in_text(kb):
+
+    assert guide_topic("合同管理方面的风险", kb.issues) == "合同管理"
+    assert guide_topic("随便看看", kb.issues) is None
+
+
+def test_every_wage_plan_quote_is_verbatim_in_its_article(corpus):
+    steps = plan_steps()
+    assert steps and any(step.when.debtor == "contractor" for step in steps)
+    for step in steps:
+        for citation in step.citations:
+            article = corpus.article(citation.law, citation.article)
+            assert article is not None, citation
+            assert citation.quote in article, citation
+
+
+def test_wage_plan_names_the_situation_of_conditional_steps():
+    text = plan_text(plan_steps())
+    assert "（工程项目上包工头欠薪的）" in text and "12333" in text and "《刑法》第二百七十六条之一" in text
