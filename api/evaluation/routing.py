@@ -28,8 +28,11 @@ DEFAULT_FILE = ROOT / "tests" / "data" / "routing_test.jsonl"
 # legal_services answers with legal-aid / notary / referral FAQ entries, out_of_scope with a referral.
 INTENT_AREA = {
     "wage_arrears": "wage_arrears",
+    "wage_plan": "wage_arrears",
     "elderly_services": "elderly_services",
+    "elderly_menu": "elderly_services",
     "enterprise_risk": "enterprise_risk",
+    "guide_browse": "enterprise_risk",
     "legal_services": "other_legal",
     "out_of_scope": "other_legal",
     "article_lookup": "other_legal",  # quotes a statute article: a legal answer outside the three topics
