@@ -38,6 +38,11 @@ def cmd_kb_validate(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _law_short_name(name: str) -> str:
+    law = default_corpus().find(name)
+    return law.short_name if law else name
+
+
 def cmd_kb_stats(args: argparse.Namespace) -> int:
     kb = load_knowledge_base(args.root)
     guide = [e for e in kb.entries if e.collection is Collection.GUIDE]
@@ -48,8 +53,8 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
         "guide_items": len(guide),
         "guide_items_per_issue": {str(k): v for k, v in sorted(Counter(e.issue for e in guide).items())},
         "citations": sum(len(e.citations) for e in kb.entries),
-        "citations_per_law": dict(Counter(default_corpus().find(c.law).short_name if default_corpus().find(c.law)
-                                          else c.law for e in kb.entries for c in e.citations).most_common()),
+        "citations_per_law": dict(Counter(_law_short_name(c.law) for e in kb.entries for c in e.citations)
+                                  .most_common()),
     }
     _print_json(stats)
     return 0
@@ -159,8 +164,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from api.evaluation.routing import DEFAULT_FILE
     from api.evaluation.suite import REPORT_DIR, run_eval
 
@@ -182,8 +185,6 @@ def _entries_dir(value: str) -> Path:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from api.evaluation.bench import SIZES, run_bench
     from api.evaluation.suite import REPORT_DIR
 
