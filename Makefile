@@ -10,8 +10,8 @@ PY := $(VENV)/bin/python
 RASA := $(RASA_VENV)/bin/rasa
 FARUN := $(VENV)/bin/farun
 MODEL := models/farun.tar.gz
-RASA_ARGS := --domain bot/domain.yml --data bot/data --config config.yml
-BOT_SOURCES := config.yml bot/domain.yml $(shell find bot/data bot/components bot/jieba_dict -type f 2>/dev/null)
+RASA_ARGS := --domain bot/domain --data bot/data --config config.yml
+BOT_SOURCES := config.yml $(shell find bot/domain bot/data bot/components bot/jieba_dict -type f 2>/dev/null)
 
 # Python 3.10 for Rasa: pyenv's 3.10.13 by full path (the bare python3.10 shim can fail), else any python3.10.
 PY310 ?= $(shell (PYENV_VERSION=3.10.13 pyenv which python 2>/dev/null || \
