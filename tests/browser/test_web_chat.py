@@ -6,31 +6,18 @@ A question gets an answer, a citation expands to the article's text, a
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import httpx
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-
 
 @pytest.fixture(scope="module")
-def page(stack):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is missing: `apt-get install -y chromium` (done by .ci/run)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-        page = context.new_page()
-        page.goto(stack.api_url + "/")
-        yield page
-        browser.close()
+def page(stack, new_page):
+    page = new_page()
+    page.goto(stack.api_url + "/")
+    return page
 
 
 def ask(page, question: str):
@@ -50,7 +37,7 @@ def test_page_is_chinese_mobile_and_local(page, stack):
     assert "http://" not in html and "https://" not in html
 
 
-def test_question_answer_and_citation_expands_to_the_article(page, stack):
+def test_question_answer_and_citation_expands_to_the_article(page, stack, screenshot):
     answer = ask(page, "老板拖欠工资三个月了怎么办")
     expect(answer.locator(".bubble")).to_contain_text("工资")
     citation = answer.locator(".citation").first
@@ -63,9 +50,7 @@ def test_question_answer_and_citation_expands_to_the_article(page, stack):
     expected = httpx.get(f"{stack.api_url}/api/statutes/{law}/{number}").json()["text"]
     expect(article).to_contain_text(expected[:20])
     expect(answer.locator(".feedback button, .choices button").first).to_be_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "web-chat.png"), full_page=True)
-    assert (ARTIFACTS / "web-chat.png").stat().st_size > 10_000
+    assert screenshot(page, "web-chat.png").stat().st_size > 10_000
 
 
 def test_user_text_is_escaped(page):
