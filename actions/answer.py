@@ -18,7 +18,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
+from actions import legal_aid, mediation, render
 from actions.feedback import feedback_buttons
 from actions.handoff import handoff_text, record_handoff
 from actions.knowledge import knowledge_base, retriever
@@ -41,12 +41,23 @@ def _intent(tracker: Tracker) -> str | None:
     return (tracker.latest_message.get("intent") or {}).get("name")
 
 
+def follow_up_buttons(entry: Entry) -> list[dict]:
+    """The guided flow an answer leads on to: the wage plan, the legal-aid check or mediation routing."""
+    if entry.area.value == "wage_arrears":
+        return WAGE_PLAN_BUTTONS
+    if entry.id.startswith(legal_aid.FAQ_ENTRY_PREFIXES):
+        return legal_aid.START_BUTTONS
+    if entry.id.startswith(mediation.FAQ_ENTRY_PREFIXES):
+        return mediation.START_BUTTONS
+    return []
+
+
 def answer_entry(dispatcher: CollectingDispatcher, tracker: Tracker, entry: Entry, score: float | None,
                  question: str | None) -> list:
     """Send ``entry`` as the answer (disclaimer the first time) with feedback buttons."""
     first_answer = not tracker.get_slot("disclaimer_shown")
     dispatcher.utter_message(text=render.answer_text(entry, with_disclaimer=first_answer),
-                             buttons=feedback_buttons() + (WAGE_PLAN_BUTTONS if entry.area.value == "wage_arrears" else []),
+                             buttons=feedback_buttons() + follow_up_buttons(entry),
                              json_message=render.payload("answer", _intent(tracker), [entry],
                                                          [score] if score is not None else []))
     return [SlotSet("disclaimer_shown", True), SlotSet("fallback_count", 0),
@@ -63,7 +74,8 @@ class ActionAnswerQuestion(Action):
         result = retriever().search(_user_text(tracker), route.collection, k=3, areas=set(route.areas))
         if not result.confident:
             dispatcher.utter_message(text=render.abstain_text(),
-                                     json_message=render.payload("abstain", intent, [], []))
+                                     json_message=render.payload("abstain", intent, [], [],
+                                                                 candidates=render.candidates(result.hits)))
             return [SlotSet("fallback_count", 0)]
         if result.ambiguous:
             first, second = result.hits[:2]

@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
+from actions import legal_aid, render
 from actions.knowledge import knowledge_base
 from knowledge_base.numerals import NUMBER_PATTERN, to_int
 from knowledge_base.schema import Entry, GuideIssue
@@ -76,7 +76,8 @@ class ActionElderlyMenu(Action):
                 json_message=render.payload("menu", "elderly_menu", []))
         else:
             dispatcher.utter_message(text=f"关于“{topic}”，常见问题有这些，请点选：",
-                                     buttons=entry_buttons(elderly_entries(topic, knowledge_base().entries)),
+                                     buttons=entry_buttons(elderly_entries(topic, knowledge_base().entries))
+                                     + (legal_aid.START_BUTTONS if topic == "法律援助" else []),
                                      json_message=render.payload("menu", "elderly_menu", []))
         return [SlotSet("elderly_topic", None)]
 

@@ -12,6 +12,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import render
 from actions.records import append_record
 
 USEFUL, NOT_USEFUL = "useful", "not_useful"
@@ -36,9 +37,9 @@ class ActionRecordFeedback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         value = feedback_value(tracker.get_slot("feedback_value"), tracker.latest_message.get("text") or "")
-        append_record("feedback", tracker.sender_id, value=value, entry_id=tracker.get_slot("last_entry_id"),
-                      question=tracker.get_slot("last_question"))
+        entry_id, question = tracker.get_slot("last_entry_id"), tracker.get_slot("last_question")
+        append_record("feedback", tracker.sender_id, value=value, entry_id=entry_id, question=question)
         text = "谢谢反馈！" if value == USEFUL else "谢谢反馈！抱歉没能帮上忙，您可以换个说法再问，或拨打12348找人工咨询。"
-        dispatcher.utter_message(text=text, json_message={"farun": {"kind": "feedback", "intent": "feedback",
-                                                                    "entry_ids": [], "scores": [], "citations": []}})
+        dispatcher.utter_message(text=text, json_message=render.payload("feedback", "feedback", [], value=value,
+                                                                        entry_id=entry_id, question=question))
         return [SlotSet("feedback_value", None)]

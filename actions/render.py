@@ -7,7 +7,7 @@ that the API passes on and the web page renders.
 from __future__ import annotations
 
 from knowledge_base.numerals import parse_article
-from knowledge_base.schema import Entry
+from knowledge_base.schema import Citation, Entry
 from knowledge_base.statutes import default_corpus
 
 DISCLAIMER = "温馨提示：以上内容仅供参考，不构成正式法律意见。"
@@ -27,6 +27,17 @@ def citation_record(law_name: str, article: str, quote: str) -> dict:
     short = law.short_name if law else law_name
     return {"law": title, "short_name": short, "article": label, "quote": quote,
             "url": f"/api/statutes/{short}/{label}"}
+
+
+def citation_records(cited: list[Citation]) -> list[dict]:
+    """``citation_record`` for each citation of a curated service, once each, in order."""
+    unique = {(c.law, c.article, c.quote): c for c in cited}
+    return [citation_record(c.law, c.article, c.quote) for c in unique.values()]
+
+
+def cited_lines(cited: list[Citation], prefix: str = "·") -> list[str]:
+    """One reply line per citation: 《short name》article：“quote”."""
+    return [f"{prefix}《{c['short_name']}》{c['article']}：“{c['quote']}”" for c in citation_records(cited)]
 
 
 def citations(entry: Entry) -> list[dict]:
@@ -62,12 +73,19 @@ def rephrase_text() -> str:
     return f"不好意思，我没太明白您的意思。能换个说法，或者具体说说遇到了什么事吗？{SCOPE}"
 
 
-def payload(kind: str, intent: str | None, entries: list[Entry], scores: list[float] | None = None) -> dict:
-    """The structured part of a reply, sent as Rasa's custom ``json_message``."""
+def candidates(hits) -> list[dict]:
+    """The entries retrieval considered (``Hit`` objects), with their dense similarity, for the staff queue."""
+    return [{"id": hit.entry.id, "title": hit.entry.title, "score": round(hit.dense, 4)} for hit in hits]
+
+
+def payload(kind: str, intent: str | None, entries: list[Entry], scores: list[float] | None = None,
+            **extra: object) -> dict:
+    """The structured part of a reply, sent as Rasa's custom ``json_message`` (``extra``: kind-specific fields)."""
     return {"farun": {
         "kind": kind,
         "intent": intent,
         "entry_ids": [e.id for e in entries],
         "scores": [round(s, 4) for s in scores or []],
         "citations": [c for e in entries for c in citations(e)],
+        **extra,
     }}

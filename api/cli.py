@@ -3,7 +3,9 @@
 Sub-commands: ``run`` (the whole stack on loopback), ``ask`` (through the
 running API), ``search`` (in-process retrieval), ``index build``,
 ``statute``, ``kb validate``, ``kb stats``, ``kb export`` (``--yaml DIR``: the
-published entries from the database), ``eval``, ``bench`` and ``admin create``.
+published entries from the database; ``--format csv|xlsx --out FILE``: as a
+spreadsheet), ``kb import`` (a spreadsheet, through the review workflow),
+``eval``, ``bench`` and ``admin create``.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from api.curation.commands import add_admin_parser, export_published_yaml
+from api.curation.commands import (add_admin_parser, add_kb_spreadsheet_options, export_spreadsheet_file,
+                                   export_published_yaml)
 from knowledge_base.loader import ENTRIES_DIR, load_knowledge_base
 from knowledge_base.numerals import parse_article
 from knowledge_base.schema import Collection
@@ -63,6 +66,11 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
 def cmd_kb_export(args: argparse.Namespace) -> int:
     if args.yaml:
         return export_published_yaml(args.yaml)
+    if args.format:
+        if args.out is None:
+            print("--format 需要同时给出 --out 文件", file=sys.stderr)
+            return 2
+        return export_spreadsheet_file(args.format, args.out, args.all)
     for entry in load_knowledge_base(args.root).entries:
         print(json.dumps(entry.to_record(), ensure_ascii=False))
     return 0
@@ -207,12 +215,13 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("--only", metavar="ID_PREFIX", help="report only problems of these entries")
     validate_parser.set_defaults(func=cmd_kb_validate)
     kb.add_parser("stats", help="entries per area, guide items per issue, citations").set_defaults(func=cmd_kb_stats)
-    export = kb.add_parser("export", help="every entry as JSON lines, or --yaml DIR: the published entries as YAML")
+    export = kb.add_parser("export", help="every entry as JSON lines; --yaml DIR or --format csv|xlsx: the database")
     export.add_argument("--yaml", type=Path, metavar="DIR", help="write the database's published entries to DIR")
     export.set_defaults(func=cmd_kb_export)
     for kb_parser in kb.choices.values():
         kb_parser.add_argument("--root", type=_entries_dir, default=ENTRIES_DIR, metavar="PATH",
                                help="entries folder (default: knowledge_base/entries)")
+    add_kb_spreadsheet_options(export, kb)
     add_admin_parser(sub)
     ask = sub.add_parser("ask", help="ask the running bot through the API")
     ask.add_argument("question")

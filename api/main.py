@@ -7,9 +7,10 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from api import admin
 from api.curation.seed import open_seeded_database
 from api.dependencies import get_retriever
-from api.routers import chat, curation, health, search, statutes, web, wechat
+from api.routers import analytics, chat, curation, health, search, spreadsheets, statutes, unanswered, web, wechat
 
 
 @asynccontextmanager
@@ -24,9 +25,10 @@ async def lifespan(app: FastAPI):
 
 def create_app() -> FastAPI:
     app = FastAPI(title="法润 Farun", description="钟楼区司法局法律咨询助手 API", version="0.1.0", lifespan=lifespan)
-    for module in (chat, search, statutes, health, wechat, web):
+    for module in (chat, search, statutes, health, wechat, web, spreadsheets, unanswered, analytics):
         app.include_router(module.router)
     curation.install(app)
+    admin.install(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app
 

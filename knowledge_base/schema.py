@@ -63,21 +63,24 @@ class Entry(BaseModel):
     def _questions_not_blank(cls, questions: list[str]) -> list[str]:
         cleaned = [q.strip() for q in questions]
         if any(not q for q in cleaned):
-            raise ValueError("a question is blank")
+            raise ValueError("「用户问法」中有空白的一条")
         return cleaned
 
     @model_validator(mode="after")
     def _shape_matches_collection(self) -> "Entry":
         if self.collection is Collection.GUIDE:
             if self.area is not Area.ENTERPRISE_RISK:
-                raise ValueError("guide items have area enterprise_risk")
-            if self.issue is None or self.item is None or not self.risk or not self.prevention:
-                raise ValueError("guide items need issue, item, risk and prevention")
+                raise ValueError(f"企业法律风险指引条目的「领域」必须是 {Area.ENTERPRISE_RISK.value}")
+            missing = [label for label, value in (("期号", self.issue), ("条目序号", self.item), ("风险", self.risk),
+                                                  ("防范", self.prevention)) if not value]
+            if missing:
+                raise ValueError(f"企业法律风险指引条目必须填写{'、'.join(f'「{label}」' for label in missing)}")
         else:
             if self.area not in FAQ_AREAS:
-                raise ValueError(f"FAQ entries have one of the areas {sorted(a.value for a in FAQ_AREAS)}")
+                areas = "、".join(sorted(a.value for a in FAQ_AREAS))
+                raise ValueError(f"居民常见问题的「领域」只能是 {areas} 之一")
             if not self.answer_text:
-                raise ValueError("FAQ entries need an answer")
+                raise ValueError("居民常见问题必须填写「解答」")
         return self
 
     @computed_field  # type: ignore[prop-decorator]

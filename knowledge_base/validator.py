@@ -1,8 +1,9 @@
-"""Check a knowledge base: citations resolve, quotes are verbatim, ids and questions unique.
+"""Check a knowledge base: citations resolve, quotes are verbatim, ids and questions unique, enough questions.
 
-Used by ``farun kb validate``, by the tests and (later) by the staff editor
-before an entry can be submitted. Returns a list of problems; an empty list
-means the knowledge base is sound.
+Used by ``farun kb validate``, by the tests and by the staff workflow (every
+save checks the citations; submitting for review also needs at least
+``MIN_QUESTIONS`` questions). Returns a list of problems, each in Chinese for
+the staff who fix them; an empty list means the knowledge base is sound.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from knowledge_base.statutes import StatuteCorpus
 
 GUIDE_ISSUES = 68
 GUIDE_ITEMS = 169
+MIN_QUESTIONS = 3  # phrasings per entry, as knowledge_base/entries/README.md asks
 
 
 @dataclass(frozen=True)
@@ -35,15 +37,16 @@ def check_citation(citation: Citation, corpus: StatuteCorpus) -> str | None:
     """Why a citation is wrong, or None when law, article and quote all check out."""
     law = corpus.find(citation.law)
     if law is None:
-        return f"law {citation.law!r} is not in the statute corpus"
+        return f"法规“{citation.law}”不在法条库中"
     try:
         text = law.article(citation.article)
     except ValueError:
-        return f"{citation.article!r} is not an article number"
+        return f"“{citation.article}”不是有效的条号"
+    label = parse_article(citation.article).label()
     if text is None:
-        return f"{law.short_name} has no {parse_article(citation.article).label()}"
+        return f"《{law.short_name}》没有{label}"
     if _squash(citation.quote) not in _squash(text):
-        return f"quote {citation.quote!r} is not in {law.short_name} {parse_article(citation.article).label()}"
+        return f"引文“{citation.quote}”不在《{law.short_name}》{label}中"
     return None
 
 
@@ -57,6 +60,13 @@ def check_entry(entry: Entry, corpus: StatuteCorpus) -> list[Problem]:
     return problems
 
 
+def check_questions(entry: Entry) -> str | None:
+    """Why an entry has too few questions to be published, or None."""
+    if len(entry.questions) < MIN_QUESTIONS:
+        return f"「用户问法」至少需要 {MIN_QUESTIONS} 条（现有 {len(entry.questions)} 条）"
+    return None
+
+
 def check_guide_shape(kb: KnowledgeBase, issues: int = GUIDE_ISSUES, items: int = GUIDE_ITEMS) -> list[Problem]:
     """The guide has issues 1..N, each with a theme and 2–3 items, adding up to ``items``."""
     problems = []
@@ -64,12 +74,12 @@ def check_guide_shape(kb: KnowledgeBase, issues: int = GUIDE_ISSUES, items: int 
     themes = Counter(issue.issue for issue in kb.issues)
     for number in range(1, issues + 1):
         if themes[number] != 1:
-            problems.append(Problem(f"guide 第{number}期", f"defined {themes[number]} times, expected once"))
+            problems.append(Problem(f"指引第{number}期", f"定义了 {themes[number]} 次，应为 1 次"))
         if not 2 <= per_issue[number] <= 3:
-            problems.append(Problem(f"guide 第{number}期", f"has {per_issue[number]} items, expected 2–3"))
+            problems.append(Problem(f"指引第{number}期", f"有 {per_issue[number]} 条，应为 2–3 条"))
     total = sum(per_issue.values())
     if total != items:
-        problems.append(Problem("guide", f"has {total} items, expected {items}"))
+        problems.append(Problem("指引", f"共 {total} 条，应为 {items} 条"))
     return problems
 
 
@@ -78,16 +88,19 @@ def validate(kb: KnowledgeBase, corpus: StatuteCorpus, *, guide_complete: bool =
     problems: list[Problem] = []
     for entry_id, count in Counter(e.id for e in kb.entries).items():
         if count > 1:
-            problems.append(Problem(entry_id, f"id used {count} times"))
+            problems.append(Problem(entry_id, f"编号被使用了 {count} 次"))
     owners: dict[str, str] = {}
     for entry in kb.entries:
         if not entry.citations:
-            problems.append(Problem(entry.id, "has no citation"))
+            problems.append(Problem(entry.id, "没有法条引用"))
         problems.extend(check_entry(entry, corpus))
+        too_few = check_questions(entry)
+        if too_few:
+            problems.append(Problem(entry.id, too_few))
         for question in entry.questions:
             key = _squash(question)
             if key in owners and owners[key] != entry.id:
-                problems.append(Problem(entry.id, f"question {question!r} also belongs to {owners[key]}"))
+                problems.append(Problem(entry.id, f"问法“{question}”与条目 {owners[key]} 重复"))
             owners.setdefault(key, entry.id)
     if guide_complete:
         problems.extend(check_guide_shape(kb))

@@ -25,7 +25,7 @@ CITATION = {"law": "劳动合同法", "article": "第三十条", "quote": "向�
 
 def new_entry(entry_id: str = "wage-test-new", **changes) -> dict:
     data = {"id": entry_id, "collection": "faq", "area": "wage_arrears", "title": "试用期工资被拖欠怎么办",
-            "questions": ["试用期工资被拖欠怎么办", "试用期老板不发工资"],
+            "questions": ["试用期工资被拖欠怎么办", "试用期老板不发工资", "试用期的工资拖着不给找谁"],
             "answer": "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
             "citations": [CITATION], "next_steps": ["拨打12333咨询"]}
     return {**data, **changes}
@@ -204,6 +204,36 @@ def test_an_entry_without_citation_can_be_saved_but_not_submitted(client, as_use
     response = client.post("/api/curation/entries/wage-test-new/submit", json={"version": created["version"]},
                            headers=editor)
     assert response.status_code == 422 and "引用" in response.json()["detail"]
+
+
+def test_schema_problems_are_plain_chinese_naming_each_field(client, as_user):
+    data = {key: value for key, value in new_entry(id="Wage Test", title="拖").items() if key != "answer"}
+    data["citations"] = [{"law": "劳动合同法", "article": "第三十条"}]
+    response = client.post("/api/curation/entries", json={"data": data}, headers=as_user("editor"))
+    assert response.status_code == 422 and set(response.json()) == {"detail"}
+    detail = response.json()["detail"]
+    for reason in ("「编号」只能用小写字母", "「标题」至少需要 2 个字", "「法条引用」第 1 条「引文」不能为空"):
+        assert reason in detail
+    assert not any(english in detail for english in ("Field required", "Input should", "String should", "Value error"))
+    no_answer = client.post("/api/curation/entries", json={"data": {**new_entry(), "answer": ""}},
+                            headers=as_user("editor")).json()["detail"]
+    assert no_answer == "条目内容不符合格式要求：居民常见问题必须填写「解答」"
+
+
+def test_a_draft_may_have_one_question_but_needs_three_to_be_submitted(client, as_user):
+    editor = as_user("editor")
+    created = client.post("/api/curation/entries", json={"data": new_entry(questions=["试用期工资被拖欠怎么办"])},
+                          headers=editor)
+    assert created.status_code == 201, created.text
+    refused = client.post("/api/curation/entries/wage-test-new/submit", json={"version": created.json()["version"]},
+                          headers=editor)
+    assert refused.status_code == 422 and "「用户问法」至少需要 3 条（现有 1 条）" in refused.json()["detail"]
+    assert client.get("/api/curation/entries/wage-test-new", headers=editor).json()["state"] == "draft"
+    saved = client.put("/api/curation/entries/wage-test-new", headers=editor,
+                       json={"data": new_entry(), "version": created.json()["version"]}).json()
+    submitted = client.post("/api/curation/entries/wage-test-new/submit", json={"version": saved["version"]},
+                            headers=editor)
+    assert submitted.status_code == 200 and submitted.json()["state"] == "in_review"
 
 
 def test_concurrent_edits_conflict_and_lose_nothing(client, as_user):

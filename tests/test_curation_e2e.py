@@ -26,7 +26,7 @@ PASSWORD = "e2e-password-1"
 
 def entry(entry_id: str) -> dict:
     return {"id": entry_id, "collection": "faq", "area": "wage_arrears", "title": "老板欠薪后把人拉黑怎么办",
-            "questions": [QUESTION, "欠薪的老板把我拉黑了 联系不上"],
+            "questions": [QUESTION, "欠薪的老板把我拉黑了 联系不上", "老板拉黑我以后工资还能要回来吗"],
             "answer": "老板拉黑不影响您追讨工资。用人单位应当向劳动者及时足额支付劳动报酬，请保存聊天记录、考勤和工资条，"
                       "向钟楼区劳动保障监察部门投诉或申请劳动仲裁。",
             "citations": [{"law": "劳动合同法", "article": "第三十条", "quote": "向劳动者及时足额支付劳动报酬"}],

@@ -11,7 +11,7 @@ from api.curation.seed import seed_if_empty
 
 QUESTION = "外卖骑手在送餐途中摔伤了算不算工伤"
 ENTRY = {"id": "rider-injury-test", "collection": "faq", "area": "other_topics", "title": "外卖骑手送餐途中受伤",
-         "questions": [QUESTION, "骑手跑单摔伤能认定工伤吗"],
+         "questions": [QUESTION, "骑手跑单摔伤能认定工伤吗", "送外卖路上出了车祸谁来赔"],
          "answer": "骑手与平台或配送站之间的用工关系决定能否认定工伤，建议保留接单记录并咨询劳动保障部门。",
          "citations": [{"law": "劳动合同法", "article": "第三十条", "quote": "向劳动者及时足额支付劳动报酬"}]}
 

@@ -101,16 +101,3 @@ def test_guide_browsing_by_topic_and_issue(chat, kb):
     items = chat(sender, "第12期")["replies"][0]["buttons"]
     expected = sorted((e for e in kb.entries if e.issue == 12), key=lambda e: e.item)
     assert [b["title"] for b in items] == [e.title for e in expected]
-
-
-def test_wage_answer_button_leads_to_the_cited_plan(chat, corpus):
-    sender = _sender()
-    answer = next(r for r in chat(sender, "老板拖欠我三个月工资怎么办")["replies"] if r["kind"] == "answer")
-    plan_payload = next(b["payload"] for b in answer["buttons"] if b["title"] == "帮我梳理讨薪步骤")
-    plan = next(r for r in chat(sender, plan_payload)["replies"] if r["kind"] == "plan")
-    assert "12333" in plan["text"] and "施工总承包单位先行清偿" in plan["text"]
-    assert {c["short_name"] for c in plan["citations"]} >= {"刑法", "法律援助法", "保障农民工工资支付条例"}
-    for citation in plan["citations"]:
-        assert citation["quote"] in corpus.article(citation["law"], citation["article"])
-    typed = chat(sender, "帮我分析一下欠薪怎么办")
-    assert typed["intent"] == "wage_plan" and typed["replies"][0]["kind"] == "plan"

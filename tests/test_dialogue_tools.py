@@ -10,7 +10,6 @@ from actions.article_lookup import find_reference, reply_text
 from actions.browse import ELDERLY_MENU, elderly_entries, elderly_topic, guide_issue, guide_topic
 from actions.feedback import NOT_USEFUL, USEFUL, feedback_value
 from actions.records import append_record, sender_hash
-from actions.wage_plan import plan_steps, plan_text
 from knowledge_base.numerals import ArticleNo
 
 
@@ -102,18 +101,3 @@ def test_guide_topic_is_found_in_text(kb):
 
     assert guide_topic("合同管理方面的风险", kb.issues) == "合同管理"
     assert guide_topic("随便看看", kb.issues) is None
-
-
-def test_every_wage_plan_quote_is_verbatim_in_its_article(corpus):
-    steps = plan_steps()
-    assert steps and any(step.when.debtor == "contractor" for step in steps)
-    for step in steps:
-        for citation in step.citations:
-            article = corpus.article(citation.law, citation.article)
-            assert article is not None, citation
-            assert citation.quote in article, citation
-
-
-def test_wage_plan_names_the_situation_of_conditional_steps():
-    text = plan_text(plan_steps())
-    assert "（工程项目上包工头欠薪的）" in text and "12333" in text and "《刑法》第二百七十六条之一" in text

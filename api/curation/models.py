@@ -5,14 +5,16 @@ is the working copy staff edit and review, ``published`` is what the bot
 serves (``None`` until first published and after archiving). ``lock_version``
 increases on every change and is the optimistic-locking token. The single
 ``kb_revision`` row counts changes to the served content so that running
-processes can notice and rebuild their retrievers.
+processes can notice and rebuild their retrievers. ``turns`` logs every chat
+turn (masked text, hashed sender) and ``unanswered`` is the staff queue of
+questions the bot abstained on, fell back on or got 没用 for.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from enum import Enum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -127,3 +129,53 @@ class KbRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     counter: Mapped[int] = mapped_column(Integer, default=0)
     seed_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class QueueStatus(str, Enum):
+    OPEN = "open"
+    DRAFTED = "drafted"
+    ATTACHED = "attached"
+    DISMISSED = "dismissed"
+
+
+class Turn(Base):
+    """One user message and what the bot did with it; ``text`` is masked, ``sender`` a short hash."""
+
+    __tablename__ = "turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sender: Mapped[str] = mapped_column(String(16), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    intent: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    area: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    feedback: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    entry_ids: Mapped[list] = mapped_column(JSON, default=list)
+    scores: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class UnansweredItem(Base):
+    """A question the bot could not answer well, waiting for staff (``count`` repeats of the same text)."""
+
+    __tablename__ = "unanswered"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    area: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    candidates: Mapped[list] = mapped_column(JSON, default=list)
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(16), default=QueueStatus.OPEN.value, index=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    resolved_by: Mapped[User | None] = relationship()
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # float32 vector, for grouping
+    embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)

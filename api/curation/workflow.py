@@ -3,7 +3,9 @@
 Editors (and admins) create and save drafts and submit them; reviewers (and
 admins) approve, reject with a comment, or archive. Nobody approves a draft
 they wrote or submitted. Every save is validated like ``farun kb validate``
-(schema, citations and verbatim quotes) and stored as a new version. Each
+(schema, citations and verbatim quotes; reasons in Chinese naming the field)
+and stored as a new version; submitting also needs a citation and at least
+three questions (a draft may start with one, e.g. from the unanswered queue). Each
 change must name the ``lock_version`` it was based on; a stale one is a 409
 conflict that leaves both copies intact. Publishing or archiving bumps the
 served-content revision so running retrievers rebuild.
@@ -19,21 +21,17 @@ from sqlalchemy.orm import Session
 
 from api.curation.auth import require_role
 from api.curation.errors import CurationError
+from api.curation.messages import problem_texts
 from api.curation.models import AuditEvent, EntryRow, EntryVersion, GuideIssueRow, Role, State, User
 from api.curation.records import to_data, to_entry
 from api.curation.revision import bump_revision
 from knowledge_base.schema import Collection
 from knowledge_base.statutes import default_corpus
-from knowledge_base.validator import check_entry
+from knowledge_base.validator import check_entry, check_questions
 
 STATE_NAMES = {State.DRAFT: "草稿", State.IN_REVIEW: "审核中", State.PUBLISHED: "已发布", State.ARCHIVED: "已归档"}
 WRITERS = (Role.EDITOR, Role.ADMIN)
 REVIEWERS = (Role.REVIEWER, Role.ADMIN)
-
-
-def _problems_text(exc: ValidationError) -> str:
-    return "；".join(f"{'.'.join(str(part) for part in error['loc']) or '条目'}：{error['msg']}"
-                    for error in exc.errors())
 
 
 def validate_data(session: Session, data: dict) -> dict:
@@ -41,7 +39,7 @@ def validate_data(session: Session, data: dict) -> dict:
     try:
         entry = to_entry(data)
     except ValidationError as exc:
-        raise CurationError(422, f"条目内容不符合格式要求：{_problems_text(exc)}") from None
+        raise CurationError(422, f"条目内容不符合格式要求：{'；'.join(problem_texts(exc))}") from None
     problems = check_entry(entry, default_corpus())
     if problems:
         reasons = "；".join(problem.message for problem in problems)
@@ -121,6 +119,9 @@ def submit(session: Session, actor: User, slug: str, expected_version: int) -> E
     _require_state(row, "提交审核", State.DRAFT)
     if not row.data.get("citations"):
         raise CurationError(422, "提交审核前至少需要一条法条引用")
+    too_few = check_questions(to_entry(row.data))
+    if too_few:
+        raise CurationError(422, f"不能提交审核：{too_few}，请补充常见的说法")
     row.state = State.IN_REVIEW.value
     row.submitted_by_id = actor.id
     row.review_comment = None

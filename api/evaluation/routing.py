@@ -36,6 +36,8 @@ INTENT_AREA = {
     "legal_services": "other_legal",
     "out_of_scope": "other_legal",
     "article_lookup": "other_legal",  # quotes a statute article: a legal answer outside the three topics
+    "legal_aid_check": "other_legal",  # the legal-aid eligibility check
+    "mediation_routing": "other_legal",  # names the mediation bodies for a dispute
     "greet": "chitchat_or_noise",
     "goodbye": "chitchat_or_noise",
     "thanks": "chitchat_or_noise",

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException
 
+from api.curation.turns import TurnLog, turn_log_for
 from api.models import BotReply, ChatRequest, ChatResponse
 from api.rasa_client import RasaClient, RasaUnavailable
 from api.settings import Settings, get_settings
@@ -36,7 +37,8 @@ def merge(messages: list[dict]) -> list[BotReply]:
 
 @router.post("/chat", response_model=ChatResponse)
 async def chat(request: ChatRequest, rasa: RasaClient = Depends(rasa_client),
-               settings: Settings = Depends(get_settings)) -> ChatResponse:
+               settings: Settings = Depends(get_settings),
+               turns: TurnLog | None = Depends(turn_log_for("web"))) -> ChatResponse:
     message = request.message.strip()
     if not message:
         return ChatResponse(sender=request.sender, intent=None, confidence=None,
@@ -46,9 +48,11 @@ async def chat(request: ChatRequest, rasa: RasaClient = Depends(rasa_client),
                             replies=[BotReply(text=TOO_LONG_REPLY.format(limit=settings.max_message_chars),
                                               kind="too_long")])
     try:
-        replies = merge(await rasa.send(request.sender, message))
+        messages = await rasa.send(request.sender, message)
         intent = await rasa.latest_intent(request.sender)
     except RasaUnavailable as exc:
         raise HTTPException(status_code=503, detail="对话服务暂时不可用，请稍后再试，或拨打12348。") from exc
+    if turns is not None:
+        await turns.record(request.sender, message, intent.get("name"), intent.get("confidence"), messages)
     return ChatResponse(sender=request.sender, intent=intent.get("name"), confidence=intent.get("confidence"),
-                        replies=replies)
+                        replies=merge(messages))

@@ -23,6 +23,7 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
+from api.curation.turns import TurnLog, turn_log_for
 from api.dependencies import rasa_client
 from api.rasa_client import RasaClient
 from api.wechat.channel import Channels, capped_body, channels
@@ -76,10 +77,11 @@ def decrypt(crypto: WeChatCrypto | WeComCrypto, body: bytes, msg_signature: str,
         raise HTTPException(status_code=400, detail="密文无效") from exc
 
 
-async def passive_text(message, dispatcher: Dispatcher, rasa: RasaClient, state: Channels) -> str | None:
+async def passive_text(message, dispatcher: Dispatcher, rasa: RasaClient, state: Channels,
+                       turns: TurnLog | None) -> str | None:
     log.info("%s message from user %s", message.type, user_hash(message.source))
     return await dispatcher.answer(message_key(message), message.source,
-                                   lambda: respond(message, rasa, state.choices))
+                                   lambda: respond(message, rasa, state.choices, turns))
 
 
 @router.get("/wechat/callback", response_class=PlainTextResponse)
@@ -93,7 +95,8 @@ def wechat_verify(signature: str, timestamp: str, nonce: str, echostr: str,
 async def wechat_message(signature: str, timestamp: str, nonce: str, encrypt_type: str = "raw",
                          msg_signature: str | None = None, body: bytes = Depends(capped_body),
                          settings: WeChatSettings = Depends(get_wechat_settings),
-                         rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels)) -> Response:
+                         rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels),
+                         turns: TurnLog | None = Depends(turn_log_for("wechat"))) -> Response:
     verify_plain(settings, signature, timestamp, nonce)
     crypto = None
     if encrypt_type == "aes":
@@ -104,7 +107,7 @@ async def wechat_message(signature: str, timestamp: str, nonce: str, encrypt_typ
     else:
         xml = body
     message = parse(xml, wechatpy.parse_message)
-    text = await passive_text(message, state.wechat, rasa, state)
+    text = await passive_text(message, state.wechat, rasa, state, turns)
     if text is None:
         return PlainTextResponse(SUCCESS)
     reply = TextReply(message=message, content=text).render()
@@ -143,12 +146,13 @@ def wecom_verify(msg_signature: str, timestamp: str, nonce: str, echostr: str,
 @router.post("/wecom/callback")
 async def wecom_message(msg_signature: str, timestamp: str, nonce: str, body: bytes = Depends(capped_body),
                         settings: WeChatSettings = Depends(get_wechat_settings),
-                        rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels)) -> Response:
+                        rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels),
+                        turns: TurnLog | None = Depends(turn_log_for("wecom"))) -> Response:
     crypto = wecom_crypto(settings)
     wecom_timestamp(settings, timestamp)
     xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
     message = parse(xml, wechatpy.enterprise.parse_message)
-    text = await passive_text(message, state.wecom, rasa, state)
+    text = await passive_text(message, state.wecom, rasa, state, turns)
     if text is None:
         return PlainTextResponse(SUCCESS)
     return Response(crypto.encrypt_message(TextReply(message=message, content=text).render(), nonce, timestamp),

@@ -2,13 +2,15 @@
 
 Text goes through the same Rasa client and reply merging as ``POST /api/chat``.
 Buttons become numbered choices; a user who replies with a number sends that
-button's payload. Rasa sees only a hashed sender id, never the openid.
+button's payload. Rasa sees only a hashed sender id, never the openid. Each
+text turn is recorded in the channel's turn log like a web turn.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
+from api.curation.turns import TurnLog
 from api.models import Button
 from api.rasa_client import RasaClient, RasaUnavailable
 from api.routers.chat import EMPTY_MESSAGE_REPLY, TOO_LONG_REPLY, merge
@@ -59,7 +61,8 @@ def message_key(message) -> str:
     return f"event:{message.source}:{message.create_time}:{getattr(message, 'event', '')}:{getattr(message, 'key', '')}"
 
 
-async def ask_bot(rasa: RasaClient, choices: PendingChoices, openid: str, text: str) -> list[str]:
+async def ask_bot(rasa: RasaClient, choices: PendingChoices, openid: str, text: str,
+                  turns: TurnLog | None = None) -> list[str]:
     user = user_hash(openid)
     text = text.strip()
     if not text:
@@ -68,23 +71,26 @@ async def ask_bot(rasa: RasaClient, choices: PendingChoices, openid: str, text: 
         return [TOO_LONG_REPLY.format(limit=rasa.settings.max_message_chars)]
     message = choices.resolve(user, text) or text
     try:
-        rendered = render(merge(await rasa.send(f"wechat-{user}", message)))
+        messages = await rasa.send(f"wechat-{user}", message)
     except RasaUnavailable:
         return [UNAVAILABLE]
+    if turns is not None:
+        await turns.record(f"wechat-{user}", message, None, None, messages)
+    rendered = render(merge(messages))
     choices.remember(user, rendered.choices)
     return rendered.chunks
 
 
-async def respond(message, rasa: RasaClient, choices: PendingChoices) -> list[str]:
+async def respond(message, rasa: RasaClient, choices: PendingChoices, turns: TurnLog | None = None) -> list[str]:
     """The reply chunks to one parsed wechatpy message or event (empty: nothing to say)."""
     if message.type == "text":
-        return await ask_bot(rasa, choices, message.source, message.content)
+        return await ask_bot(rasa, choices, message.source, message.content, turns)
     if message.type == "event":
         event = message.event
         if event in ("subscribe", "subscribe_scan"):
             return split(WELCOME)
         if event == "click":
             topic = MENU_TOPICS.get(message.key)
-            return await ask_bot(rasa, choices, message.source, topic) if topic else split(WELCOME)
+            return await ask_bot(rasa, choices, message.source, topic, turns) if topic else split(WELCOME)
         return []
     return [PLEASE_TYPE]

@@ -13,31 +13,31 @@ def guide(item: dict) -> dict:
 
 def test_guide_entry_without_risk_is_rejected(guide_item):
     del guide_item["risk"]
-    with pytest.raises(ValidationError, match="risk"):
+    with pytest.raises(ValidationError, match="必须填写「风险」"):
         Entry.model_validate(guide(guide_item))
 
 
 def test_guide_entry_without_prevention_is_rejected(guide_item):
     guide_item["prevention"] = ""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="必须填写「防范」"):
         Entry.model_validate(guide(guide_item))
 
 
 def test_faq_entry_with_enterprise_area_is_rejected(faq_entries):
-    with pytest.raises(ValidationError, match="areas"):
+    with pytest.raises(ValidationError, match="「领域」只能是"):
         Entry.model_validate({**faq_entries[0], "collection": "faq", "area": "enterprise_risk"})
 
 
 def test_faq_entry_without_answer_is_rejected(faq_entries):
     del faq_entries[0]["answer"]
-    with pytest.raises(ValidationError, match="answer"):
+    with pytest.raises(ValidationError, match="必须填写「解答」"):
         Entry.model_validate({**faq_entries[0], "collection": "faq"})
 
 
 def test_unknown_field_and_blank_question_are_rejected(faq_entries):
     with pytest.raises(ValidationError):
         Entry.model_validate({**faq_entries[0], "collection": "faq", "answr": "typo"})
-    with pytest.raises(ValidationError, match="blank"):
+    with pytest.raises(ValidationError, match="「用户问法」中有空白的一条"):
         Entry.model_validate({**faq_entries[0], "collection": "faq", "questions": ["有问题", "  "]})
 
 

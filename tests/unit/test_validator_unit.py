@@ -35,10 +35,10 @@ def test_guide_items_numbered_by_position(write_kb, corpus):
 
 
 @pytest.mark.parametrize(("citation", "reason"), [
-    ({"law": "不存在的法", "article": "第一条", "quote": "任意引用的文字"}, "not in the statute corpus"),
-    ({"law": "劳动合同法", "article": "第九百条", "quote": "任意引用的文字"}, "has no 第九百条"),
-    ({"law": "劳动合同法", "article": "第abc条", "quote": "任意引用的文字"}, "not an article number"),
-    ({"law": "劳动合同法", "article": "第三十条", "quote": "向劳动者按月足额支付劳动报酬"}, "is not in 劳动合同法 第三十条"),
+    ({"law": "不存在的法", "article": "第一条", "quote": "任意引用的文字"}, "法规“不存在的法”不在法条库中"),
+    ({"law": "劳动合同法", "article": "第九百条", "quote": "任意引用的文字"}, "《劳动合同法》没有第九百条"),
+    ({"law": "劳动合同法", "article": "第abc条", "quote": "任意引用的文字"}, "“第abc条”不是有效的条号"),
+    ({"law": "劳动合同法", "article": "第三十条", "quote": "向劳动者按月足额支付劳动报酬"}, "引文“向劳动者按月足额支付劳动报酬”不在《劳动合同法》第三十条中"),
 ])
 def test_broken_citation_is_a_problem(write_kb, faq_entries, corpus, citation, reason):
     faq_entries[0]["citations"].append(citation)
@@ -54,20 +54,26 @@ def test_quote_whitespace_is_ignored(write_kb, faq_entries, corpus):
 
 def test_entry_without_citation_is_a_problem(write_kb, faq_entries, corpus):
     faq_entries[1]["citations"] = []
-    assert problems_of(write_kb(faq={"a.yml": faq_entries}), corpus) == ["elderly-support: has no citation"]
+    assert problems_of(write_kb(faq={"a.yml": faq_entries}), corpus) == ["elderly-support: 没有法条引用"]
 
 
 def test_duplicate_id_is_a_problem(write_kb, faq_entries, corpus):
     copy = {**faq_entries[0], "questions": ["完全不同的另一个问题", "第二个不同的问题", "第三个不同的问题"]}
     problems = problems_of(write_kb(faq={"a.yml": faq_entries, "b.yml": [copy]}), corpus)
-    assert problems == ["wage-unpaid: id used 2 times"]
+    assert problems == ["wage-unpaid: 编号被使用了 2 次"]
 
 
 def test_duplicate_question_across_entries_is_a_problem(write_kb, faq_entries, corpus):
     faq_entries[1]["questions"].append(" 老板拖欠 工资怎么办")
     problems = problems_of(write_kb(faq={"a.yml": faq_entries}), corpus)
     assert len(problems) == 1
-    assert problems[0].startswith("elderly-support: ") and "also belongs to wage-unpaid" in problems[0]
+    assert problems[0].startswith("elderly-support: ") and "与条目 wage-unpaid 重复" in problems[0]
+
+
+def test_an_entry_with_fewer_than_three_questions_is_a_problem(write_kb, faq_entries, corpus):
+    faq_entries[2]["questions"] = faq_entries[2]["questions"][:2]
+    problems = problems_of(write_kb(faq={"a.yml": faq_entries}), corpus)
+    assert problems == ["legal-aid-apply: 「用户问法」至少需要 3 条（现有 2 条）"]
 
 
 def test_schema_error_names_file_and_entry(write_kb, faq_entries):
@@ -80,15 +86,15 @@ def test_guide_shape(write_kb):
     kb = load_knowledge_base(write_kb(guide=[2, 3]))
     assert check_guide_shape(kb, issues=2, items=5) == []
     full = check_guide_shape(kb)
-    assert any(str(p) == "guide: has 5 items, expected 169" for p in full)
-    assert any(p.where == "guide 第68期" and "defined 0 times" in p.message for p in full)
-    assert any(p.where == "guide 第3期" and "has 0 items" in p.message for p in full)
+    assert any(str(p) == "指引: 共 5 条，应为 169 条" for p in full)
+    assert any(p.where == "指引第68期" and "定义了 0 次" in p.message for p in full)
+    assert any(p.where == "指引第3期" and "有 0 条" in p.message for p in full)
 
 
 def test_guide_issue_with_too_many_or_few_items(write_kb):
     kb = load_knowledge_base(write_kb(guide=[1, 4]))
     problems = [str(p) for p in check_guide_shape(kb, issues=2, items=5)]
-    assert problems == ["guide 第1期: has 1 items, expected 2–3", "guide 第2期: has 4 items, expected 2–3"]
+    assert problems == ["指引第1期: 有 1 条，应为 2–3 条", "指引第2期: 有 4 条，应为 2–3 条"]
 
 
 def test_real_knowledge_base(kb, corpus):

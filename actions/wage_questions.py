@@ -1,0 +1,86 @@
+"""The questions of the wage-arrears triage form, each with its buttons and a hint for unclear answers.
+
+Rasa asks for a slot with ``action_ask_<slot>``; one small action per slot
+sends the question below. Button payloads are plain words that
+``actions.wage_answers`` reads, so clicking and typing go the same way.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import render
+
+UNKNOWN_BUTTON = {"title": "记不清", "payload": "不清楚"}
+
+
+def _buttons(*pairs: tuple[str, str]) -> list[dict]:
+    return [{"title": title, "payload": payload} for title, payload in pairs]
+
+
+QUESTIONS: dict[str, tuple[str, list[dict]]] = {
+    "wage_triage_debtor": (
+        "好的，我问您5个问题，再给您一份按顺序走的讨薪方案，随时可以说「算了」退出。\n第1问：欠您工资的是谁？",
+        _buttons(("公司或老板（直接雇我的）", "公司或老板"), ("工地包工头（建设工程）", "工地包工头"),
+                 ("没签劳动合同的雇主", "没签合同"))),
+    "wage_triage_duration": (
+        "第2问：工资拖了多久了？比如「三个月」「半年」。",
+        _buttons(("一个月左右", "一个月"), ("三个月左右", "三个月"), ("半年左右", "半年"), ("一年以上", "一年多"))
+        + [UNKNOWN_BUTTON]),
+    "wage_triage_amount": (
+        "第3问：大概欠您多少钱？比如「8000块」「两万多」，说个大概就行。",
+        [UNKNOWN_BUTTON]),
+    "wage_triage_evidence": (
+        "第4问：您手里有哪些证据？可以点一项，也可以直接打字说几样，比如「工资条和聊天记录」。",
+        _buttons(("劳动合同", "劳动合同"), ("工资条/银行流水", "工资条"), ("考勤记录", "考勤记录"),
+                 ("聊天记录", "聊天记录"), ("欠条", "欠条"), ("都没有", "都没有"))),
+    "wage_triage_migrant": (
+        "第5问：您是进城务工人员（农民工）吗？",
+        _buttons(("是", "是的"), ("不是", "不是"))),
+}
+HINTS = {
+    "wage_triage_debtor": "请点选下面的一项，或说「公司」「包工头」「没签合同」。",
+    "wage_triage_duration": "请说大概拖了多久，比如「三个月」「半年」，记不清也可以说「不清楚」。",
+    "wage_triage_amount": "请说大概欠多少钱，比如「8000块」「两万多」，记不清也可以说「不清楚」。",
+    "wage_triage_evidence": "请点选一项，或直接打字说有哪些，比如「工资条和聊天记录」；什么都没有就说「都没有」。",
+    "wage_triage_migrant": "请回答「是」或「不是」。",
+}
+
+
+class AskAction(Action, ABC):
+    """Sends the question for ``slot`` with its buttons."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text, buttons = QUESTIONS[self.slot]
+        dispatcher.utter_message(text=text, buttons=buttons, json_message=render.payload("question", None, []))
+        return []
+
+
+class ActionAskWageTriageDebtor(AskAction):
+    slot = "wage_triage_debtor"
+
+
+class ActionAskWageTriageDuration(AskAction):
+    slot = "wage_triage_duration"
+
+
+class ActionAskWageTriageAmount(AskAction):
+    slot = "wage_triage_amount"
+
+
+class ActionAskWageTriageEvidence(AskAction):
+    slot = "wage_triage_evidence"
+
+
+class ActionAskWageTriageMigrant(AskAction):
+    slot = "wage_triage_migrant"

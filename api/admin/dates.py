@@ -1,0 +1,23 @@
+"""Dates on the staff pages in Beijing time: the ``beijing`` Jinja filter (storage stays in UTC).
+
+The database keeps naive UTC datetimes (``api.curation.models.utcnow``);
+``beijing(value)`` reads a naive value as UTC, converts it to Asia/Shanghai
+and formats it like ``2026-11-25 15:30``. Every admin template shows times
+through this filter, so staff never convert time zones in their heads.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+MINUTES = "%Y-%m-%d %H:%M"
+
+
+def beijing(value: datetime | None, fmt: str = MINUTES) -> str:
+    """``value`` (UTC; naive means UTC) as Beijing time, ``""`` for None."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(BEIJING).strftime(fmt)

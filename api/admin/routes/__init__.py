@@ -1,0 +1,1 @@
+"""Admin page routers, one module per resource (login, entries, audit log, accounts, …)."""

@@ -1,0 +1,168 @@
+"""Staff pages in a real browser on the real stack: an editor writes and submits, a reviewer publishes, the bot answers.
+
+Two fresh accounts (made directly in the stack's database) drive the pages
+in Debian's chromium: the editor creates a draft with a citation, meets a
+save conflict from a second tab (the typed text is kept), saves again and
+submits; the reviewer publishes on a phone-sized page; /api/chat then answers
+from the new entry. Also: /admin needs a sign-in, and a POST without the CSRF
+token is refused. Screenshots: ``admin-editor.png``, ``admin-diff.png``. The
+test archives its entry and removes its accounts afterwards.
+"""
+from __future__ import annotations
+
+import re
+import time
+import uuid
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import delete, select
+
+from api.curation import auth, workflow
+from api.curation.models import ApiToken, AuditEvent, EntryRow, EntryVersion, LoginAttempt, Role, State, User
+from api.curation.seed import open_seeded_database
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+PASSWORD = "browser-password-1"
+QUESTION = "老板发工资总是拖到下个月月底合法吗"
+ANSWER = ("每个月的工资应当以货币形式按月支付给劳动者本人，发薪日一般写在劳动合同或单位的工资制度里。单位没有正当理由，总是拖过约定的"
+          "发薪日才发，或者一拖再拖、几个月才发一次，都属于拖欠工资，您可以要求单位按时足额支付。建议您保存劳动合同、工资条、银行流水"
+          "和催要工资的聊天记录，先与单位书面沟通；沟通不成的，可以拨打12333投诉，或者申请劳动仲裁。")
+LAPTOP = (1280, 900)
+
+
+@pytest.fixture(scope="module")
+def staff(stack):
+    """Usernames of a fresh editor and reviewer, and the id the test's entry will get; cleaned up afterwards."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {"editor": f"browser-editor-{suffix}", "reviewer": f"browser-reviewer-{suffix}",
+             "entry": f"wage-late-{suffix}"}
+    database = open_seeded_database()
+    with database.session() as session:
+        auth.create_user(session, names["editor"], PASSWORD, Role.EDITOR)
+        auth.create_user(session, names["reviewer"], PASSWORD, Role.REVIEWER)
+        session.commit()
+    yield names
+    with database.session() as session:
+        row = session.scalar(select(EntryRow).where(EntryRow.slug == names["entry"]))
+        if row is not None and row.state == State.PUBLISHED.value:
+            reviewer = session.scalar(select(User).where(User.username == names["reviewer"]))
+            workflow.archive(session, reviewer, row.slug, row.lock_version)  # the bot stops serving it
+        users = list(session.scalars(select(User.id).where(User.username.like(f"browser-%-{suffix}"))))
+        session.execute(delete(AuditEvent).where(AuditEvent.actor_id.in_(users)))
+        session.execute(delete(EntryVersion).where(EntryVersion.author_id.in_(users)))
+        session.execute(delete(EntryRow).where(EntryRow.slug == names["entry"]))
+        session.execute(delete(ApiToken).where(ApiToken.user_id.in_(users)))
+        session.execute(delete(LoginAttempt).where(LoginAttempt.username.like(f"browser-%-{suffix}")))
+        session.execute(delete(User).where(User.id.in_(users)))
+        session.commit()
+    database.close()
+
+
+def sign_in(page, stack, username: str, path: str = "/admin/entries") -> None:
+    page.goto(stack.api_url + path)
+    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+
+
+def answered_by(stack, entry_id: str, timeout: float = 10.0) -> tuple[dict, float]:
+    """Ask until the bot's first answer comes from ``entry_id`` (or ``timeout`` passes); that reply and the seconds."""
+    started = time.perf_counter()
+    with httpx.Client(base_url=stack.api_url, timeout=60) as client:
+        turn = 0
+        while True:
+            turn += 1
+            reply = client.post("/api/chat", json={"sender": f"browser-{entry_id}-{turn}", "message": QUESTION}).json()
+            answers = [r for r in reply["replies"] if r["kind"] in ("answer", "did_you_mean") and r["entry_ids"]]
+            elapsed = time.perf_counter() - started
+            if (answers and answers[0]["entry_ids"][0] == entry_id) or elapsed > timeout:
+                return (answers[0] if answers else {}), elapsed
+            time.sleep(0.2)
+
+
+def test_admin_pages_need_a_sign_in(stack, new_page):
+    page = new_page()
+    page.goto(stack.api_url + "/admin")
+    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
+
+
+def test_a_post_without_the_csrf_token_is_refused(stack, new_page, staff):
+    page = new_page(*LAPTOP)
+    sign_in(page, stack, staff["editor"], "/admin/entries/new")
+    response = page.request.post(stack.api_url + "/admin/entries/new",
+                                 form={"id": staff["entry"], "collection": "faq", "title": "无令牌的请求"})
+    assert response.status == 403
+    assert "安全校验失败" in response.text()
+    assert page.request.get(f"{stack.api_url}/admin/entries/{staff['entry']}").status == 404
+
+
+def fill_editor(page, entry_id: str) -> None:
+    page.locator("#f-id").fill(entry_id)
+    page.get_by_label("领域").select_option("wage_arrears")
+    page.get_by_label("标题").fill("发工资总是拖到月底合法吗")
+    page.get_by_label("用户问法").fill(f"{QUESTION}\n工资每次都晚发半个月算不算拖欠\n公司发薪日一拖再拖怎么办")
+    page.get_by_label("回答").fill(ANSWER)
+    row = page.locator(".citation-row").first
+    row.get_by_label("法规").fill("劳动法")
+    row.get_by_label("条号").fill("第五十条")
+    row.get_by_label("引文").fill("工资应当以货币形式按月支付给劳动者本人")
+    page.get_by_label("下一步建议").fill("拨打12333向劳动保障监察部门投诉\n向劳动人事争议仲裁委员会申请仲裁")
+    page.get_by_label("标签").fill("拖欠工资\n发薪日")
+
+
+def test_editor_writes_reviewer_publishes_and_the_bot_answers(stack, new_page, staff, screenshot):
+    entry_id = staff["entry"]
+    editor = new_page(*LAPTOP)
+    sign_in(editor, stack, staff["editor"], "/admin/entries/new")
+    fill_editor(editor, entry_id)
+    editor.get_by_role("button", name="创建草稿").click()
+    expect(editor.get_by_role("status")).to_have_text("草稿已创建。")
+    expect(editor.locator(".heading .state")).to_have_text("草稿")
+    screenshot(editor, "admin-editor.png")
+
+    # A second tab opens the same version; the first tab saves; the second tab's save is stale.
+    other_tab = editor.context.new_page()
+    other_tab.goto(editor.url)
+    editor.get_by_label("标题").fill("工资总是拖到下个月月底才发合法吗")
+    editor.get_by_role("button", name="保存为新版本").click()
+    expect(editor.get_by_role("status")).to_have_text("已保存为新版本。")
+    typed = ANSWER.replace("申请劳动仲裁", "向劳动人事争议仲裁委员会申请仲裁")
+    other_tab.get_by_label("回答").fill(typed)
+    other_tab.get_by_role("button", name="保存为新版本").click()
+    expect(other_tab.get_by_role("alert")).to_contain_text("保存冲突")
+    expect(other_tab.get_by_label("回答")).to_have_value(typed)
+    expect(other_tab.locator(".conflict")).to_contain_text("工资总是拖到下个月月底才发合法吗")
+    other_tab.get_by_label("标题").fill("工资总是拖到下个月月底才发合法吗")
+    other_tab.get_by_role("button", name="保存为新版本").click()
+    expect(other_tab.get_by_role("status")).to_have_text("已保存为新版本。")
+    other_tab.close()
+
+    editor.reload()
+    editor.get_by_role("button", name="对比所选版本").click()
+    expect(editor.locator(".diff ins")).to_contain_text(["向劳动人事争议仲裁委员会申请仲裁"])
+    expect(editor.locator(".diff ins mark")).to_have_text(["向劳动人事争议仲裁委员会"])  # just the edited words
+    expect(editor.locator(".diff del").first).to_be_visible()
+    screenshot(editor, "admin-diff.png")
+    editor.get_by_role("link", name="返回条目").click()
+    editor.get_by_role("button", name="提交审核").click()
+    expect(editor.get_by_role("status")).to_have_text("已提交审核。")
+
+    reviewer = new_page()  # phone-sized
+    sign_in(reviewer, stack, staff["reviewer"])
+    reviewer.get_by_role("link", name="待审核").click()
+    reviewer.get_by_role("link", name="工资总是拖到下个月月底才发合法吗").click()
+    reviewer.get_by_role("button", name="审核通过并发布").click()
+    expect(reviewer.get_by_role("status")).to_contain_text("已审核通过并发布")
+    expect(reviewer.locator(".heading .state")).to_have_text("已发布")
+
+    answer, seconds = answered_by(stack, entry_id)
+    print(f"\npublish → served answer: {seconds:.2f}s")
+    assert answer.get("entry_ids", [None])[0] == entry_id
+    assert "向劳动人事争议仲裁委员会申请仲裁" in answer["text"]
