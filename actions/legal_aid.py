@@ -50,6 +50,13 @@ class Matter(_Strict):
     keywords: list[str] = Field(min_length=1)
     evidence: list[str] = Field(min_length=1)
     citations: list[Citation] = Field(min_length=1)
+    notes: list[str] = Field(default_factory=list, description="the result's reasons for criminal defence")
+
+    @model_validator(mode="after")
+    def _criminal_defence_has_notes(self) -> "Matter":
+        if self.basis == "criminal_defence" and not self.notes:
+            raise ValueError(f"matter {self.id}: criminal defence needs notes explaining 第二十四、二十五、三十条")
+        return self
 
 
 class Group(_Strict):
@@ -144,12 +151,7 @@ def assess(data: LegalAidData, matter_id: str, group_id: str | None, hardship: s
     materials = [*data.materials, *matter.evidence]
     citations = list(matter.citations)
     if matter.basis == "criminal_defence":
-        return Assessment("check", [
-            "犯罪嫌疑人、被告人因经济困难或其他原因没有委托辩护人的，本人或近亲属可以申请法律援助。",
-            "未成年人，视力、听力、言语残疾人，可能被判处无期徒刑、死刑的人等没有委托辩护人的，"
-            "由公安机关、检察院或法院通知法律援助机构指派律师，不用自己申请。",
-            "看守所、法院等处有值班律师，可以先请值班律师提供法律帮助。",
-        ], citations, materials)
+        return Assessment("check", list(matter.notes), citations, materials)
     if matter.basis == "not_means_tested":
         return Assessment("likely", [f"“{matter.label}”申请法律援助，不受经济困难条件的限制。"], citations, materials)
     group = data.group(group_id)

@@ -136,6 +136,8 @@ def evidence_labels(codes: list[str]) -> str:
 def yes_no(text: str) -> bool | None:
     """Whether the answer to 「您是进城务工人员吗」 is yes (「是的」「农民工」) or no (「不是」「本地人」)."""
     lowered = text.strip().lower()
+    if is_unknown(lowered):
+        return None
     if any(word in lowered for word in _NO_WORDS):
         return False
     if any(word in lowered for word in _YES_WORDS):

@@ -3,9 +3,10 @@
 ``wage_triage_form`` asks who owes the money, for how long, roughly how much,
 what evidence the person has and whether they are a migrant worker.
 ``validate_wage_triage_form`` reads each answer from the text
-(``actions.wage_answers``) and adds the months and yuan it names; a legal question, 「算了」 or 「继续」 instead of an
-answer fills nothing, so the form steps aside for the rules that answer the
-question or stop the form, and then asks again. ``action_wage_triage_plan``
+(``actions.wage_answers``) and adds the months and yuan it names; a legal
+question, 「算了」 or 「继续」 instead of an answer fills nothing, so the form
+steps aside for the rules that answer the question or stop the form, and then
+asks again. ``action_wage_triage_plan``
 picks the steps of ``knowledge_base/services/wage_plan.yml`` whose conditions
 hold, each with its statute, and ends with the next step and (once per
 conversation) the disclaimer.
@@ -34,8 +35,10 @@ Debtor = Literal["employer", "subcontractor", "no_contract"]
 EvidenceCode = Literal["contract", "payslip", "attendance", "chat", "iou"]
 DEBTOR_LABELS = {"employer": "公司或老板", "subcontractor": "工地包工头（建设工程）", "no_contract": "没签劳动合同的雇主"}
 
-# Intents that are never an answer, and intents of questions the bot answers mid-form (see the rules).
-INTERRUPTING_INTENTS = {"stop", "resume", "wage_plan", "overlong_message", "empty_message"}
+# Intents that are never an answer (commands, buttons, greetings), and intents of questions the bot
+# answers mid-form; bot/data/rules/wage_triage.yml handles each of them while the form is active.
+INTERRUPTING_INTENTS = {"stop", "resume", "wage_plan", "overlong_message", "empty_message", "feedback", "choose_entry",
+                        "elderly_menu", "guide_browse", "greet", "thanks"}
 QUESTION_INTENTS = {"wage_arrears", "elderly_services", "enterprise_risk", "legal_services", "article_lookup",
                     "out_of_scope", "bot_challenge", "handoff"}
 FREE_TEXT_INTENTS = {"inform", "nlu_fallback"}

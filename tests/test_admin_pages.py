@@ -290,11 +290,12 @@ def test_admin_errors_are_chinese_pages_while_the_json_api_keeps_json(app, staff
 def test_validation_problems_are_plain_chinese_and_three_questions_are_needed_to_submit(staff):
     editor = staff("editor")
     editor.get("/admin/entries/new")
-    bad = editor.post("/admin/entries/new", editor_form(id="Wage Late", answer="", title="拖"))
+    bad = editor.post("/admin/entries/new", editor_form(id="Wage Late", title="拖", questions=""))
     assert bad.status_code == 422
-    for reason in ("「编号」只能用小写字母", "「标题」至少需要 2 个字", "居民常见问题必须填写「解答」"):
+    for reason in ("「编号」只能用小写字母", "「标题」至少需要 2 个字", "「用户问法」不能为空"):
         assert reason in bad.text
     assert not re.search(r"Field required|Input should|String should|Value error", bad.text)
+    assert "居民常见问题必须填写「解答」" in editor.post("/admin/entries/new", editor_form(answer="")).text
     two = editor_form(questions="老板发工资总是拖到下个月月底合法吗\n工资每次都晚发半个月算不算拖欠")
     page = editor.post("/admin/entries/new", two)
     assert page.status_code == 200 and "草稿已创建" in page.text  # a draft may still be short of questions
@@ -331,12 +332,15 @@ def test_the_entry_list_shows_fifty_a_page_and_the_links_keep_the_filters(staff)
     assert 'rel="prev">上一页</a>' in page.text and f"第 {pages} / {pages} 页" in page.text
     assert listed_ids(editor.get("/admin/entries?page=999").text) == listed_ids(page.text)  # past the end: last page
 
-    wage = sorted(e.id for e in entries if e.area.value == "wage_arrears" and "工资" in e.title + "".join(e.questions))
-    filtered = editor.get("/admin/entries?area=wage_arrears&q=工资&state=published")
-    assert next_link(filtered.text) == "/admin/entries?q=%E5%B7%A5%E8%B5%84&state=published&area=wage_arrears&page=2"
+    matching = sorted(e.id for e in entries
+                      if e.area.value == "enterprise_risk" and "员工" in e.title + "".join(e.questions))
+    assert PAGE_SIZE < len(matching) <= 2 * PAGE_SIZE
+    filtered = editor.get("/admin/entries?area=enterprise_risk&q=员工&state=published")
+    assert next_link(filtered.text) == "/admin/entries?q=%E5%91%98%E5%B7%A5&state=published&area=enterprise_risk&page=2"
     second = editor.get(next_link(filtered.text))
-    assert 'href="/admin/entries?q=%E5%B7%A5%E8%B5%84&amp;state=published&amp;area=wage_arrears" rel="prev"' in second.text
-    assert sorted(listed_ids(filtered.text) + listed_ids(second.text)) == wage[:2 * PAGE_SIZE]
+    previous = 'href="/admin/entries?q=%E5%91%98%E5%B7%A5&amp;state=published&amp;area=enterprise_risk" rel="prev"'
+    assert previous in second.text
+    assert sorted(listed_ids(filtered.text) + listed_ids(second.text)) == matching
     assert editor.get("/admin/entries?page=abc").status_code == 422
 
 
@@ -350,7 +354,8 @@ def test_dates_show_in_beijing_time(app, staff):
         session.execute(update(AuditEvent).where(AuditEvent.target == "wage-late-test").values(at=utc))
         session.commit()
     assert "更新于 2026-11-25 15:30" in editor.get("/admin/entries?q=wage-late-test").text
-    assert re.search(r"<td>2026-11-25 15:30:05</td>\s*<td>editor</td>", editor.get("/admin/audit?target=wage-late-test").text)
+    audit = editor.get("/admin/audit?target=wage-late-test").text
+    assert re.search(r"<td>2026-11-25 15:30:05</td>\s*<td>editor</td>", audit)
     assert "UTC" not in editor.page.text
 
 

@@ -251,7 +251,7 @@ def test_turning_a_question_into_a_draft(client, as_user, session, database, ret
     template = client.get(f"/api/curation/unanswered/{first.id}/draft", headers=editor).json()["data"]
     assert template["questions"] == ["离婚后房子怎么分"] and template["answer"] == ""
     incomplete = client.post(f"/api/curation/unanswered/{first.id}/draft", json={"data": template}, headers=editor)
-    assert incomplete.status_code == 422 and "answer" in incomplete.json()["detail"]
+    assert incomplete.status_code == 422 and "「解答」" in incomplete.json()["detail"]
     assert client.post(f"/api/curation/unanswered/{first.id}/draft", json={"data": template},
                        headers=as_user("reviewer")).status_code == 403
     done = client.post(f"/api/curation/unanswered/{first.id}/draft", headers=editor, json={
@@ -320,6 +320,15 @@ def test_dashboard_figures_over_a_window(session, kb, retriever):
     assert (figures.questions, figures.abstained, round(figures.abstain_rate, 2)) == (3, 1, 0.33)
     assert (figures.useful, figures.not_useful, round(figures.useful_ratio, 2)) == (2, 1, 0.67)
     assert dict(figures.intents)["反馈"] == 3 and dict(figures.areas)["欠薪与劳动权益"] == 2
+
+
+def test_dashboard_days_are_beijing_days(session, kb):
+    entry_id = wage_entry(kb)
+    late_evening = record_turn(session, "web", "d", "夜里问的", None, None, answer(kb, entry_id, 0.8))
+    late_evening.at = datetime(2026, 11, 24, 17, 30)  # 01:30 on the 25th in Beijing
+    session.commit()
+    figures = analytics.dashboard(session, days=2, now=datetime(2026, 11, 25, 3, 0))
+    assert figures.days[-1].isoformat() == "2026-11-25" and figures.messages == [0, 1]
 
 
 def test_the_analytics_api_reports_top_unanswered_topics(client, as_user, session, retriever):

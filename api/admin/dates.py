@@ -7,10 +7,10 @@ through this filter, so staff never convert time zones in their heads.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+from api.curation.local_time import to_beijing
+
 MINUTES = "%Y-%m-%d %H:%M"
 
 
@@ -18,6 +18,4 @@ def beijing(value: datetime | None, fmt: str = MINUTES) -> str:
     """``value`` (UTC; naive means UTC) as Beijing time, ``""`` for None."""
     if value is None:
         return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(BEIJING).strftime(fmt)
+    return to_beijing(value).strftime(fmt)

@@ -1,7 +1,7 @@
 """Dashboard figures from the turn log: messages and handoffs per day, intent and area shares, abstain rate, feedback.
 
 Everything is computed from the ``turns`` table over a window of days ending
-today (UTC); days without turns count as zero so charts show gaps. Handoff
+today (Beijing days: ``local_time``); days without turns count as zero so charts show gaps. Handoff
 requests are the turns the bot answered with a handoff (asked for, or after
 repeated misunderstandings). The abstain rate is the share of legal questions
 (answered, offered a choice, referred or abstained) the bot declined to answer.
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.feedback import NOT_USEFUL, USEFUL
+from api.curation.local_time import beijing_date, utc_start_of
 from api.curation.models import Turn, utcnow
 
 QUESTION_KINDS = ("answer", "did_you_mean", "referral", "abstain")
@@ -64,14 +65,15 @@ def _named(counts: Counter, names: dict[str, str]) -> list[tuple[str, int]]:
 
 def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> Dashboard:
     """The figures for the last ``days`` days (today included)."""
-    today = (now or utcnow()).date()
+    today = beijing_date(now or utcnow())
     window = [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
-    since = datetime.combine(window[0], datetime.min.time())
+    since = utc_start_of(window[0])
     rows = session.execute(select(Turn.at, Turn.kind, Turn.intent, Turn.area, Turn.feedback).where(Turn.at >= since))
     per_day, handoffs, intents, areas, kinds, feedback = (Counter() for _ in range(6))
     for at, kind, intent, area, value in rows:
-        per_day[at.date()] += 1
-        handoffs[at.date()] += kind == "handoff"
+        day = beijing_date(at)
+        per_day[day] += 1
+        handoffs[day] += kind == "handoff"
         intents[intent] += 1
         kinds[kind] += 1
         if area:

@@ -3,8 +3,8 @@
 Pydantic reports each error as a type (``missing``, ``too_short`` …), a
 location (``("citations", 0, "quote")``) and context (``min_length`` …).
 ``problem_texts`` turns each one into a sentence such as 「解答」不能为空 or
-「用户问法」至少需要 3 条, naming the field by the label staff see in the
-editor and the spreadsheet. Errors raised by the schema's own validators are
+「用户问法」至少需要 3 条, naming the field by its Chinese name (mostly the
+spreadsheet's column headers). Errors raised by the schema's own validators are
 already written in Chinese at their source and are passed through.
 """
 from __future__ import annotations

@@ -49,7 +49,7 @@ def test_evidence_several_at_once_or_none(text, codes):
 
 
 @pytest.mark.parametrize("text,answer", [
-    ("是的", True), ("对 我是农民工", True), ("外地来打工的", True), ("不是", False), ("本地人", False), ("随便", None),
+    ("是的", True), ("对 我是农民工", True), ("外地来打工的", True), ("不是", False), ("本地人", False), ("不清楚", None), ("随便", None),
 ])
 def test_migrant_yes_no(text, answer):
     assert yes_no(text) == answer
@@ -67,6 +67,8 @@ def test_an_answer_fills_its_slot_even_when_nlu_calls_it_a_wage_question():
     ("wage_triage_amount", "算了", "stop"),
     ("wage_triage_amount", "继续", "resume"),
     ("wage_triage_amount", "三万" * 2000, "overlong_message"),
+    ("wage_triage_debtor", '/feedback{"feedback_value": "useful"}', "feedback"),  # a button on a mid-form answer
+    ("wage_triage_migrant", "谢谢", "thanks"),
 ])
 def test_questions_and_commands_fill_nothing(slot, text, intent):
     assert read_answer(slot, text, intent) is None
@@ -74,7 +76,7 @@ def test_questions_and_commands_fill_nothing(slot, text, intent):
 
 def test_unclear_answers_are_rejected_but_free_text_is_kept():
     assert read_answer("wage_triage_debtor", "嗯嗯", "inform") == {"wage_triage_debtor": None}
-    assert read_answer("wage_triage_migrant", "谢谢", "thanks") == {"wage_triage_migrant": None}
+    assert read_answer("wage_triage_migrant", "随便吧", "nlu_fallback") == {"wage_triage_migrant": None}
     assert read_answer("wage_triage_amount", "记不清了", "wage_arrears") == {"wage_triage_amount": "不清楚"}
     assert read_answer("wage_triage_duration", "从去年过完年", "inform") == {"wage_triage_duration": "从去年过完年"}
     assert read_answer("wage_triage_duration", "嗯嗯嗯", "nlu_fallback") == {"wage_triage_duration": None}

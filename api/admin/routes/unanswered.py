@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from api.admin.entry_form import data_to_fields
 from api.admin.rendering import redirect, render
-from api.admin.routes.entries import editor_page as _editor, entry_data
+from api.admin.routes.entries import editor_page, entry_data
 from api.admin.session import PATH, staff_user
 from api.curation import unanswered, workflow
 from api.curation.analytics import AREA_NAMES
@@ -55,7 +55,7 @@ def _draft_action(item_id: int, also: list[int]) -> str:
 def draft_editor(item_id: int, request: Request, also: list[int] = Query([]), user: User = Depends(staff_user),
                  session: Session = Depends(db_session)) -> Response:
     template = unanswered.draft_template(unanswered.get_item(session, item_id))
-    return _editor(request, user, None, data_to_fields(template), form_action=_draft_action(item_id, also))
+    return editor_page(request, user, None, data_to_fields(template), form_action=_draft_action(item_id, also))
 
 
 @router.post("/unanswered/{item_id}/draft")
@@ -65,7 +65,7 @@ def create_draft(item_id: int, request: Request, also: list[int] = Query([]), da
         row = unanswered.create_draft(session, user, [item_id, *also], data)
     except CurationError as exc:
         session.rollback()
-        return _editor(request, user, None, data_to_fields(data), error=exc.message, status_code=exc.status,
+        return editor_page(request, user, None, data_to_fields(data), error=exc.message, status_code=exc.status,
                        form_action=_draft_action(item_id, also))
     return redirect(f"{PATH}/entries/{row.slug}", "created")
 
