@@ -26,6 +26,7 @@ UNKNOWN_WORDS = ("不清楚", "不太清楚", "不知道", "记不清", "记不�
 
 _TIME_WORDS = ("年", "月", "天", "周", "星期", "号", "开始", "以来", "至今", "一直", "过年", "春节")
 _MONEY_WORDS = ("钱", "元", "块", "万", "千", "百", "工资", "工钱", "提成", "加班费")
+_ALL_SAID_WORDS = ("只有", "就这", "就那", "没别的", "没有别的", "别的没", "其他没", "没了", "没有了", "够了", "就一样")
 _SUBCONTRACTOR_WORDS = ("包工头", "工头", "工地", "工程", "建筑", "分包", "施工", "项目", "装修")
 _NO_CONTRACT_WORDS = ("没签", "没有签", "未签", "没合同", "没有合同", "无合同", "口头", "不签合同")
 _EMPLOYER_WORDS = ("公司", "老板", "单位", "厂", "店", "企业", "雇主", "用人单位", "饭店", "超市", "直接")
@@ -125,6 +126,11 @@ def evidence(text: str) -> list[str] | None:
     if found:
         return [code for code in EVIDENCE if code in found]
     return [NO_EVIDENCE] if said_none else None
+
+
+def says_that_is_all(text: str) -> bool:
+    """「就这些」「只有聊天记录」「没有别的了」: no more evidence to add."""
+    return any(word in text for word in _ALL_SAID_WORDS)
 
 
 def evidence_labels(codes: list[str]) -> str:

@@ -30,6 +30,7 @@ from actions.wage_questions import HINTS
 from knowledge_base.schema import Citation
 
 FORM = "wage_triage_form"
+EVIDENCE_DONE = "wage_triage_evidence_done"
 PLAN_FILE = Path(__file__).resolve().parent.parent / "knowledge_base" / "services" / "wage_plan.yml"
 Debtor = Literal["employer", "subcontractor", "no_contract"]
 EvidenceCode = Literal["contract", "payslip", "attendance", "chat", "iou"]
@@ -102,14 +103,17 @@ def situation_text(situation: Situation, duration: str | None, amount: str | Non
             f"证据：{wage_answers.evidence_labels(situation.evidence)}；{who}。")
 
 
+def citation_records(steps: list[PlanStep]) -> list[list[dict]]:
+    """Each step's citations as the API serves them."""
+    return [[render.citation_record(c.law, c.article, c.quote) for c in step.citations] for step in steps]
+
+
 def plan_text(steps: list[PlanStep], header: str, with_disclaimer: bool) -> str:
     """Numbered steps, each with its statutes, then the next step; one utterance (no blank lines)."""
     lines = [header, "建议按这个顺序走："]
-    for number, step in enumerate(steps, 1):
+    for number, (step, records) in enumerate(zip(steps, citation_records(steps)), 1):
         lines.append(f"{number}. {step.text}")
-        for citation in step.citations:
-            record = render.citation_record(citation.law, citation.article, citation.quote)
-            lines.append(f"   依据：《{record['short_name']}》{record['article']}：“{record['quote']}”")
+        lines += [f"   依据：《{r['short_name']}》{r['article']}：“{r['quote']}”" for r in records]
     next_step = next((step.next for step in steps if step.next), None)
     if next_step:
         lines.append(f"下一步：{next_step}")
@@ -122,17 +126,20 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION_MARKERS.search(text))
 
 
-def read_answer(slot: str, text: str, intent: str | None) -> dict[str, Any] | None:
+def read_answer(slot: str, text: str, intent: str | None, chosen: list[str] | None = None) -> dict[str, Any] | None:
     """What ``text`` fills for the asked ``slot``: ``{slot: value}``, ``{slot: None}`` when it is no valid
     answer, or None when it is not an answer at all (a question or a command the rules handle).
-    Durations and amounts keep the person's words (or 「不清楚」); validation adds the number."""
+    Durations and amounts keep the person's words (or 「不清楚」); validation adds the number.
+    ``chosen``: the evidence named so far, which 「还有别的证据吗」 adds to."""
     text = text.strip()
     if intent in INTERRUPTING_INTENTS or (intent in QUESTION_INTENTS and is_question(text)):
         return None
+    if slot == "wage_triage_evidence":
+        return _read_evidence(text, intent, [])
+    if slot == EVIDENCE_DONE:
+        return _read_evidence(text, intent, chosen or [])
     if slot == "wage_triage_debtor":
         value: Any = wage_answers.debtor_type(text)
-    elif slot == "wage_triage_evidence":
-        value = wage_answers.evidence(text)
     elif slot == "wage_triage_migrant":
         value = wage_answers.yes_no(text)
     else:
@@ -140,6 +147,24 @@ def read_answer(slot: str, text: str, intent: str | None) -> dict[str, Any] | No
     if value is not None:
         return {slot: value}
     return None if intent in QUESTION_INTENTS else {slot: None}
+
+
+def _read_evidence(text: str, intent: str | None, chosen: list[str]) -> dict[str, Any] | None:
+    """Evidence named in ``text`` added to ``chosen``, and whether the list is complete: one item clicked
+    leaves it open (「还有别的证据吗」), several at once, 「都没有」 or 「就这些」 close it."""
+    asked = EVIDENCE_DONE if chosen else "wage_triage_evidence"
+    codes = wage_answers.evidence(text)
+    if codes is None:
+        if chosen and wage_answers.says_that_is_all(text):
+            return {EVIDENCE_DONE: True}
+        return None if intent in QUESTION_INTENTS else {asked: None}
+    if chosen and codes == [wage_answers.NO_EVIDENCE]:
+        return {EVIDENCE_DONE: True}
+    found = set(chosen) | set(codes)
+    merged = [code for code in (*wage_answers.EVIDENCE, wage_answers.NO_EVIDENCE) if code in found]
+    done = (merged == [wage_answers.NO_EVIDENCE] or len(codes) > 1 or len(merged) == len(wage_answers.EVIDENCE)
+            or wage_answers.says_that_is_all(text))
+    return {"wage_triage_evidence": merged, EVIDENCE_DONE: True if done else None}
 
 
 def _read_quantity(slot: str, text: str, intent: str | None) -> dict[str, Any] | None:
@@ -168,10 +193,11 @@ class ValidateWageTriageForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reading = read_answer(slot, tracker.latest_message.get("text") or "", intent)
+        reading = read_answer(slot, tracker.latest_message.get("text") or "", intent,
+                              tracker.get_slot("wage_triage_evidence"))
         if reading is None:
             return {}
-        if reading.get(slot) is None:
+        if reading == {slot: None}:
             dispatcher.utter_message(text=f"抱歉，我没听明白。{HINTS[slot]}")
         return reading
 
@@ -186,6 +212,10 @@ class ValidateWageTriageForm(FormValidationAction):
 
     def extract_wage_triage_evidence(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         return self._extract("wage_triage_evidence", dispatcher, tracker)
+
+    def extract_wage_triage_evidence_done(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                          domain: dict) -> dict:
+        return self._extract(EVIDENCE_DONE, dispatcher, tracker)
 
     def extract_wage_triage_migrant(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         return self._extract("wage_triage_migrant", dispatcher, tracker)
@@ -206,6 +236,10 @@ class ValidateWageTriageForm(FormValidationAction):
                                       domain: dict) -> dict:
         known = isinstance(value, list) and value and set(value) <= {*wage_answers.EVIDENCE, wage_answers.NO_EVIDENCE}
         return {"wage_triage_evidence": value if known else None}
+
+    def validate_wage_triage_evidence_done(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                           domain: dict) -> dict:
+        return {EVIDENCE_DONE: True if value is True else None}
 
     def validate_wage_triage_migrant(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
                                      domain: dict) -> dict:
@@ -228,8 +262,7 @@ class ActionWageTriagePlan(Action):
         header = situation_text(situation, tracker.get_slot("wage_triage_duration"),
                                 tracker.get_slot("wage_triage_amount"))
         first = not tracker.get_slot("disclaimer_shown")
-        citations = [render.citation_record(c.law, c.article, c.quote) for step in steps for c in step.citations]
-        payload = render.payload("plan", "wage_plan", [])
-        payload["farun"]["citations"] = citations
+        payload = render.payload("plan", "wage_plan", [],
+                                 citations=[record for records in citation_records(steps) for record in records])
         dispatcher.utter_message(text=plan_text(steps, header, with_disclaimer=first), json_message=payload)
         return [SlotSet("disclaimer_shown", True), *form_slot_resets(FORM, domain)]

@@ -14,6 +14,7 @@ import uuid
 import httpx
 import pytest
 
+from actions.forms import STOPPED_TEXT
 from actions.render import DISCLAIMER
 from actions.wage_questions import QUESTIONS
 
@@ -59,7 +60,10 @@ def test_full_triage_by_buttons_gives_a_tailored_cited_plan(chat, corpus):
     assert _texts(amount_q) == [QUESTIONS["wage_triage_amount"][0]]
     evidence_q = talk.say("两万多")
     assert _texts(evidence_q) == [QUESTIONS["wage_triage_evidence"][0]]
-    migrant_q = talk.say(_click(evidence_q, "聊天记录"), "［点击］聊天记录")
+    more_q = talk.say(_click(evidence_q, "聊天记录"), "［点击］聊天记录")
+    assert _texts(more_q) == [QUESTIONS["wage_triage_evidence_done"][0].format(chosen="聊天记录")]
+    assert "聊天记录" not in [b["title"] for b in more_q["replies"][-1]["buttons"]]
+    migrant_q = talk.say(_click(more_q, "没有了"), "［点击］没有了")
     assert _texts(migrant_q) == [QUESTIONS["wage_triage_migrant"][0]]
     plan = talk.say(_click(migrant_q, "是"), "［点击］是")["replies"]
     print("\n".join(["", "[transcript]", *talk.lines]))
@@ -89,20 +93,21 @@ def test_plan_carries_the_disclaimer_when_it_is_the_first_legal_reply(chat):
 
 
 def test_question_mid_form_is_answered_then_asked_again_and_stop_forgets_the_answers(chat):
-    sender = _sender()
-    assert _texts(chat(sender, "帮我梳理讨薪步骤")) == [FIRST_QUESTION]
-    assert _texts(chat(sender, "没签合同")) == [QUESTIONS["wage_triage_duration"][0]]
-    digression = chat(sender, "劳动仲裁要交钱吗")
+    talk = Conversation(chat)
+    assert _texts(talk.say("帮我梳理讨薪步骤")) == [FIRST_QUESTION]
+    assert _texts(talk.say("没签合同")) == [QUESTIONS["wage_triage_duration"][0]]
+    digression = talk.say("劳动仲裁要交钱吗")
     kinds = [r["kind"] for r in digression["replies"]]
     assert kinds[0] in ("answer", "did_you_mean", "abstain") and len(kinds) == 2
     assert digression["replies"][-1]["text"] == QUESTIONS["wage_triage_duration"][0]
-    unclear = chat(sender, "嗯嗯嗯")
+    unclear = talk.say("嗯嗯嗯")
     assert "没听明白" in unclear["replies"][0]["text"]
     assert unclear["replies"][-1]["text"] == QUESTIONS["wage_triage_duration"][0]
-    stopped = chat(sender, "算了")
-    assert stopped["intent"] == "stop" and _texts(stopped) == ["好的，已取消，刚才填的信息已清除。您有其他问题可以直接问我，想重新开始随时说。"]
-    assert chat(sender, "继续")["replies"][0]["text"].startswith("现在没有进行到一半的问答")
-    assert _texts(chat(sender, "帮我梳理讨薪步骤")) == [FIRST_QUESTION]  # starts over: nothing remembered
+    stopped = talk.say("算了")
+    assert stopped["intent"] == "stop" and _texts(stopped) == [STOPPED_TEXT]
+    assert talk.say("继续")["replies"][0]["text"].startswith("现在没有进行到一半的问答")
+    assert _texts(talk.say("帮我梳理讨薪步骤")) == [FIRST_QUESTION]  # starts over: nothing remembered
+    print("\n".join(["", "[transcript]", *talk.lines]))
 
 
 def _rasa_says(stack, sender: str, message: str) -> list[str]:

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import render
 from actions.forms import form_slot_resets
 from actions.wage_answers import amount_yuan, debtor_type, duration_months, evidence, yes_no
+from actions.wage_questions import ActionAskWageTriageEvidenceDone
 from actions.wage_triage import (ValidateWageTriageForm, Situation, plan_steps, plan_text, read_answer,
                                  situation_text, tailored_steps)
 from knowledge_base.validator import check_citation
@@ -83,16 +84,44 @@ def test_unclear_answers_are_rejected_but_free_text_is_kept():
     assert read_answer("wage_triage_amount", "一个月的工资", "inform") == {"wage_triage_amount": "一个月的工资"}
 
 
+@pytest.mark.parametrize("text,chosen,reading", [
+    ("聊天记录", None, {"wage_triage_evidence": ["chat"], "wage_triage_evidence_done": None}),  # one click: ask for more
+    ("只有欠条", None, {"wage_triage_evidence": ["iou"], "wage_triage_evidence_done": True}),
+    ("都没有", None, {"wage_triage_evidence": ["none"], "wage_triage_evidence_done": True}),
+])
+def test_first_evidence_answer_stays_open_after_a_single_item(text, chosen, reading):
+    assert read_answer("wage_triage_evidence", text, "inform", chosen) == reading
+
+
+@pytest.mark.parametrize("text,intent,reading", [
+    ("工资条", "inform", {"wage_triage_evidence": ["payslip", "chat"], "wage_triage_evidence_done": None}),
+    ("没有了", "inform", {"wage_triage_evidence_done": True}),
+    ("就这些", "nlu_fallback", {"wage_triage_evidence_done": True}),
+    ("嗯嗯", "inform", {"wage_triage_evidence_done": None}),
+    ("聊天记录能当证据吗", "wage_arrears", None),
+])
+def test_more_evidence_is_added_until_the_person_says_that_is_all(text, intent, reading):
+    assert read_answer("wage_triage_evidence_done", text, intent, ["chat"]) == reading
+
+
+def test_more_evidence_question_offers_only_what_is_not_chosen():
+    tracker = Tracker("unit", {"wage_triage_evidence": ["payslip", "chat"]}, {}, [], False, None, {}, "action_listen")
+    text, buttons = ActionAskWageTriageEvidenceDone().question(tracker)
+    assert "已选：工资条/银行流水、聊天记录" in text
+    assert [b["title"] for b in buttons] == ["劳动合同", "考勤记录", "欠条", "没有了"]
+
+
 def _tracker(requested: str, text: str, intent: str) -> Tracker:
     return Tracker("unit", {"requested_slot": requested}, {"text": text, "intent": {"name": intent, "confidence": 0.9}},
                    [], False, None, {"name": "wage_triage_form"}, "action_listen")
 
 
 FORM_DOMAIN = {"forms": {"wage_triage_form": {"required_slots": [
-    "wage_triage_debtor", "wage_triage_duration", "wage_triage_amount", "wage_triage_evidence", "wage_triage_migrant"]}},
+    "wage_triage_debtor", "wage_triage_duration", "wage_triage_amount", "wage_triage_evidence",
+    "wage_triage_evidence_done", "wage_triage_migrant"]}},
     "slots": {name: {} for name in ("wage_triage_debtor", "wage_triage_duration", "wage_triage_months",
                                     "wage_triage_amount", "wage_triage_yuan", "wage_triage_evidence",
-                                    "wage_triage_migrant", "disclaimer_shown")}}
+                                    "wage_triage_evidence_done", "wage_triage_migrant", "disclaimer_shown")}}
 
 
 def _validate(requested: str, text: str, intent: str) -> tuple[list[dict], list[dict]]:
@@ -108,7 +137,8 @@ def test_validation_action_sets_only_the_asked_slot_and_its_number():
     events, _ = _validate("wage_triage_duration", "记不清了", "inform")
     assert {(e["name"], e["value"]) for e in events} == {("wage_triage_duration", "不清楚"), ("wage_triage_months", None)}
     events, _ = _validate("wage_triage_evidence", "工资条和聊天记录", "inform")
-    assert [(e["name"], e["value"]) for e in events] == [("wage_triage_evidence", ["payslip", "chat"])]
+    assert {(e["name"], str(e["value"])) for e in events} == {("wage_triage_evidence", "['payslip', 'chat']"),
+                                                              ("wage_triage_evidence_done", "True")}
 
 
 def test_validation_action_steps_aside_for_a_question_and_hints_on_nonsense():
@@ -173,4 +203,5 @@ def test_unknown_amounts_are_named_in_the_summary():
 def test_stopping_clears_the_form_slots_and_requested_slot_only():
     names = {event["name"] for event in form_slot_resets("wage_triage_form", FORM_DOMAIN)}
     assert names == {"wage_triage_debtor", "wage_triage_duration", "wage_triage_months", "wage_triage_amount",
-                     "wage_triage_yuan", "wage_triage_evidence", "wage_triage_migrant", "requested_slot"}
+                     "wage_triage_yuan", "wage_triage_evidence", "wage_triage_evidence_done", "wage_triage_migrant",
+                     "requested_slot"}
