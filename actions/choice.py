@@ -7,8 +7,9 @@ matches nothing is ``UNCLEAR`` (the form re-asks with buttons) unless NLU
 recognised a question the bot answers (a question-like message of such an
 intent is taken as a question even when it contains a keyword); 「算了」「继续」 and such are never an
 answer. In those cases nothing is extracted, the form is rejected and the
-rules answer the question or stop the form (docs: the forms conventions of
-``actions.wage_triage``, whose intent sets are reused here).
+rules answer the question or stop the form (the intent sets are the forms'
+shared ones in ``actions.forms``). ``option_button`` makes the buttons and
+``accept`` re-asks an ``UNCLEAR`` answer.
 """
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
-from actions.wage_triage import INTERRUPTING_INTENTS, QUESTION_INTENTS, is_question
+from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, is_question
 
 UNCLEAR = "__unclear__"
 REQUESTED_SLOT = "requested_slot"
@@ -45,6 +47,19 @@ def best_option(text: str, options: Iterable[Option]) -> str | None:
             if size > length and _found(keyword, squashed):
                 best, length = option.id, size
     return best
+
+
+def option_button(flow_intent: str, slot: str, option_id: str, title: str) -> dict:
+    """A button that answers ``slot`` with ``option_id``: ``/legal_aid_check{"legal_aid_matter": "labour_pay"}``."""
+    return {"title": title, "payload": f'/{flow_intent}{{"{slot}": "{option_id}"}}'}
+
+
+def accept(slot: str, value: str | None, dispatcher: CollectingDispatcher, unclear_text: str) -> dict:
+    """``{slot: value}``; for an ``UNCLEAR`` answer, say ``unclear_text`` and empty the slot so the form asks again."""
+    if value == UNCLEAR:
+        dispatcher.utter_message(text=unclear_text)
+        return {slot: None}
+    return {slot: value}
 
 
 def entity_value(tracker: Tracker, entity: str) -> str | None:

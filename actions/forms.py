@@ -1,12 +1,18 @@
-"""Leaving forms cleanly: the generic ``stop`` action every form shares.
+"""What every form shares: the interruption vocabulary, asking a question with buttons, stopping.
 
-``action_stop_form`` ends whichever form is active, clears its required slots,
-any helper slot named ``<name>_…`` for a form ``<name>_form``, and
-``requested_slot``, and says so in one short line. Outside a form it just
-acknowledges.
+``INTERRUPTING_INTENTS`` are never an answer (commands, buttons, greetings)
+and ``QUESTION_INTENTS`` are questions the bot answers mid-form: a form's
+extractor fills nothing for them, so the rules answer or stop and the form
+asks again. ``AskAction`` is the base of the forms' ``action_ask_<slot>``
+actions. ``action_stop_form`` ends whichever form is active, clears its
+required slots, any helper slot named ``<name>_…`` for a form
+``<name>_form``, and ``requested_slot``, and says so in one short line;
+outside a form it just acknowledges.
 """
 from __future__ import annotations
 
+import re
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -17,6 +23,18 @@ from actions import render
 
 STOPPED_TEXT = "好的，已取消，刚才填的信息已清除。您有其他问题可以直接问我，想重新开始随时说。"
 NOTHING_TO_STOP_TEXT = "好的。您有其他问题可以直接问我。"
+# Intents that are never an answer (commands, buttons, greetings), and intents of questions the bot
+# answers mid-form; each form's rules (e.g. bot/data/rules/wage_triage.yml) handle them while it is active.
+INTERRUPTING_INTENTS = {"stop", "resume", "wage_plan", "overlong_message", "empty_message", "feedback", "choose_entry",
+                        "elderly_menu", "guide_browse", "greet", "thanks"}
+QUESTION_INTENTS = {"wage_arrears", "elderly_services", "enterprise_risk", "legal_services", "article_lookup",
+                    "out_of_scope", "bot_challenge", "handoff"}
+_QUESTION_MARKERS = re.compile(r"[?？吗呢]|怎么|怎样|如何|哪里|能不能|可不可以|是不是|要不要|有没有用")
+
+
+def is_question(text: str) -> bool:
+    """「劳动仲裁要交钱吗」: the text reads as a question rather than an answer."""
+    return bool(_QUESTION_MARKERS.search(text))
 
 
 def slot_prefix(form: str) -> str:
@@ -31,6 +49,26 @@ def form_slot_resets(form: str, domain: dict[str, Any]) -> list[EventType]:
     prefixed = [name for name in domain.get("slots", {}) if name.startswith(slot_prefix(form))]
     names = list(dict.fromkeys([*required, *prefixed]))
     return [SlotSet(name, None) for name in names] + [SlotSet("requested_slot", None)]
+
+
+class AskAction(Action, ABC):
+    """Asks for ``slot`` (``action_ask_<slot>``): the question and its buttons, marked as a form question."""
+
+    @property
+    @abstractmethod
+    def slot(self) -> str: ...
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    @abstractmethod
+    def question(self, tracker: Tracker) -> tuple[str, list[dict]]:
+        """The question's text and buttons."""
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        text, buttons = self.question(tracker)
+        dispatcher.utter_message(text=text, buttons=buttons, json_message=render.payload("question", None, []))
+        return []
 
 
 class ActionStopForm(Action):

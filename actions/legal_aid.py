@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from actions.choice import UNCLEAR, extract_answer
-from actions.forms import form_slot_resets
+from actions.choice import UNCLEAR, accept, extract_answer, option_button
+from actions.forms import AskAction, form_slot_resets
 from knowledge_base.schema import Citation
-from knowledge_base.service_data import load_service
+from knowledge_base.service_data import StrictModel, load_service
 
 FORM, FLOW_INTENT = "legal_aid_form", "legal_aid_check"
 MATTER, GROUP, HARDSHIP = "legal_aid_matter", "legal_aid_group", "legal_aid_hardship"
@@ -34,15 +34,17 @@ Outcome = Literal["likely", "check", "unlikely"]
 START_BUTTONS = [{"title": "帮我看看能不能申请法律援助", "payload": f"/{FLOW_INTENT}"}]
 # FAQ answers about legal aid, which offer the check as a next step.
 FAQ_ENTRY_PREFIXES = ("legalsvc-aid-", "elderly-legal-aid")
+QUESTIONS = {
+    MATTER: "我来帮您初步看看能不能申请法律援助（随时可以说“算了”退出）。"
+            "第1步：您想请法律援助帮您办什么事？请点选，或直接说说：",
+    GROUP: "第2步：您是否属于下面的人员？有材料证明的，可以免予核查经济困难状况：",
+    HARDSHIP: "第3步：您（和共同生活的家人）的经济状况怎么样？经济困难的标准由江苏省规定，中心会核查，这里说个大概就行：",
+}
 OUTCOME_TEXT = {"likely": "很可能符合法律援助条件", "check": "需要区法律援助中心进一步审查",
                 "unlikely": "按您说的情况，可能不符合法律援助条件"}
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Matter(_Strict):
+class Matter(StrictModel):
     id: str
     label: str
     button: bool
@@ -59,7 +61,7 @@ class Matter(_Strict):
         return self
 
 
-class Group(_Strict):
+class Group(StrictModel):
     id: str
     label: str
     applies_to: list[str] | None = None
@@ -68,25 +70,25 @@ class Group(_Strict):
     citations: list[Citation]
 
 
-class HardshipAnswer(_Strict):
+class HardshipAnswer(StrictModel):
     id: Literal["yes", "unsure", "no"]
     label: str
     keywords: list[str] = Field(min_length=1)
 
 
-class Hardship(_Strict):
+class Hardship(StrictModel):
     answers: list[HardshipAnswer]
     proof: list[str] = Field(min_length=1)
     citations: list[Citation] = Field(min_length=1)
 
 
-class Apply(_Strict):
+class Apply(StrictModel):
     where: str
     decision: str
     citations: list[Citation] = Field(min_length=1)
 
 
-class LegalAidData(_Strict):
+class LegalAidData(StrictModel):
     matters: list[Matter] = Field(min_length=1)
     groups: list[Group] = Field(min_length=1)
     hardship: Hardship
@@ -187,20 +189,16 @@ def result_text(data: LegalAidData, assessment: Assessment, with_disclaimer: boo
 
 
 def matter_buttons(data: LegalAidData) -> list[dict]:
-    return [_button(MATTER, m.id, m.label) for m in data.matters if m.button]
+    return [option_button(FLOW_INTENT, MATTER, m.id, m.label) for m in data.matters if m.button]
 
 
 def group_buttons(data: LegalAidData, matter_id: str | None) -> list[dict]:
-    return [_button(GROUP, g.id, g.label) for g in data.groups
+    return [option_button(FLOW_INTENT, GROUP, g.id, g.label) for g in data.groups
             if g.id == NO_GROUP or group_applies(data, g.id, matter_id)]
 
 
 def hardship_buttons(data: LegalAidData) -> list[dict]:
-    return [_button(HARDSHIP, a.id, a.label) for a in data.hardship.answers]
-
-
-def _button(slot: str, value: str, title: str) -> dict:
-    return {"title": title, "payload": f'/{FLOW_INTENT}{{"{slot}": "{value}"}}'}
+    return [option_button(FLOW_INTENT, HARDSHIP, a.id, a.label) for a in data.hardship.answers]
 
 
 class ValidateLegalAidForm(FormValidationAction):
@@ -224,62 +222,42 @@ class ValidateLegalAidForm(FormValidationAction):
 
     def validate_legal_aid_matter(self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                                   domain: dict[str, Any]) -> dict:
-        if value == UNCLEAR:
-            dispatcher.utter_message(text="没太明白是哪类事情。请点选最接近的一项，都不像就选“其他事项”：")
-            return {MATTER: None}
-        return {MATTER: value}
+        return accept(MATTER, value, dispatcher, "没太明白是哪类事情。请点选最接近的一项，都不像就选“其他事项”：")
 
     def validate_legal_aid_group(self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: dict[str, Any]) -> dict:
-        data = legal_aid_data()
-        if value is None:
-            return {GROUP: None}
-        if value == UNCLEAR:
-            dispatcher.utter_message(text="没太明白。请点选您属于哪一类，都不是就选“都不是”：")
-            return {GROUP: None}
-        if not group_applies(data, value, tracker.get_slot(MATTER)):
+        if value is None or value == UNCLEAR:
+            return accept(GROUP, value, dispatcher, "没太明白。请点选您属于哪一类，都不是就选“都不是”：")
+        if not group_applies(legal_aid_data(), value, tracker.get_slot(MATTER)):
             dispatcher.utter_message(text="进城务工人员免予核查经济状况，只适用于讨要工资或工伤赔偿；您这件事还要看经济状况。")
             return {GROUP: NO_GROUP}
         return {GROUP: value}
 
     def validate_legal_aid_hardship(self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict[str, Any]) -> dict:
-        if value == UNCLEAR:
-            dispatcher.utter_message(text="没太明白。请点选您家的经济状况：")
-            return {HARDSHIP: None}
-        return {HARDSHIP: value}
+        return accept(HARDSHIP, value, dispatcher, "没太明白。请点选您家的经济状况：")
 
 
-class ActionAskLegalAidMatter(Action):
-    def name(self) -> str:
-        return "action_ask_legal_aid_matter"
+class LegalAidAskAction(AskAction):
+    """Sends the question for ``slot`` from ``QUESTIONS`` with the buttons the data gives for it."""
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        dispatcher.utter_message(text="我来帮您初步看看能不能申请法律援助（随时可以说“算了”退出）。"
-                                      "第1步：您想请法律援助帮您办什么事？请点选，或直接说说：",
-                                 buttons=matter_buttons(legal_aid_data()))
-        return []
-
-
-class ActionAskLegalAidGroup(Action):
-    def name(self) -> str:
-        return "action_ask_legal_aid_group"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        dispatcher.utter_message(text="第2步：您是否属于下面的人员？有材料证明的，可以免予核查经济困难状况：",
-                                 buttons=group_buttons(legal_aid_data(), tracker.get_slot(MATTER)))
-        return []
+    def question(self, tracker: Tracker) -> tuple[str, list[dict]]:
+        data = legal_aid_data()
+        buttons = {MATTER: matter_buttons, GROUP: lambda d: group_buttons(d, tracker.get_slot(MATTER)),
+                   HARDSHIP: hardship_buttons}[self.slot](data)
+        return QUESTIONS[self.slot], buttons
 
 
-class ActionAskLegalAidHardship(Action):
-    def name(self) -> str:
-        return "action_ask_legal_aid_hardship"
+class ActionAskLegalAidMatter(LegalAidAskAction):
+    slot = MATTER
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        dispatcher.utter_message(text="第3步：您（和共同生活的家人）的经济状况怎么样？"
-                                      "经济困难的标准由江苏省规定，中心会核查，这里说个大概就行：",
-                                 buttons=hardship_buttons(legal_aid_data()))
-        return []
+
+class ActionAskLegalAidGroup(LegalAidAskAction):
+    slot = GROUP
+
+
+class ActionAskLegalAidHardship(LegalAidAskAction):
+    slot = HARDSHIP
 
 
 class ActionLegalAidResult(Action):

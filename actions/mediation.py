@@ -15,16 +15,16 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render
-from actions.choice import UNCLEAR, extract_answer
-from actions.forms import form_slot_resets
+from actions.choice import accept, extract_answer, option_button
+from actions.forms import AskAction, form_slot_resets
 from knowledge_base.schema import Citation
-from knowledge_base.service_data import load_service
+from knowledge_base.service_data import StrictModel, load_service
 
 FORM, FLOW_INTENT = "mediation_form", "mediation_routing"
 DISPUTE = "mediation_dispute"
@@ -36,11 +36,7 @@ NO_CONTACT = "地址、电话：可拨打12348公共法律服务热线，或向�
 PHONE = re.compile(r"^(0519-?[1-9]\d{7}|1[3-9]\d{9}|12348|12333|12315)$")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Body(_Strict):
+class Body(StrictModel):
     id: str
     name: str = Field(min_length=4)
     handles: str
@@ -62,7 +58,7 @@ class Body(_Strict):
         return "，".join(part for part in parts if part)
 
 
-class Dispute(_Strict):
+class Dispute(StrictModel):
     id: str
     label: str
     button: bool = True
@@ -70,12 +66,12 @@ class Dispute(_Strict):
     bodies: list[str] = Field(min_length=1)
 
 
-class Note(_Strict):
+class Note(StrictModel):
     text: str
     citations: list[Citation] = Field(min_length=1)
 
 
-class MediationData(_Strict):
+class MediationData(StrictModel):
     bodies: list[Body] = Field(min_length=1)
     disputes: list[Dispute] = Field(min_length=1)
     free: Note
@@ -123,8 +119,7 @@ def routing_text(data: MediationData, dispute: Dispute, with_disclaimer: bool) -
 
 
 def dispute_buttons(data: MediationData) -> list[dict]:
-    return [{"title": d.label, "payload": f'/{FLOW_INTENT}{{"{DISPUTE}": "{d.id}"}}'}
-            for d in data.disputes if d.button]
+    return [option_button(FLOW_INTENT, DISPUTE, d.id, d.label) for d in data.disputes if d.button]
 
 
 class ValidateMediationForm(FormValidationAction):
@@ -137,20 +132,15 @@ class ValidateMediationForm(FormValidationAction):
 
     def validate_mediation_dispute(self, value: str, dispatcher: CollectingDispatcher, tracker: Tracker,
                                    domain: dict[str, Any]) -> dict:
-        if value == UNCLEAR:
-            dispatcher.utter_message(text="没太明白是哪类纠纷。请点选最接近的一项：")
-            return {DISPUTE: None}
-        return {DISPUTE: value}
+        return accept(DISPUTE, value, dispatcher, "没太明白是哪类纠纷。请点选最接近的一项：")
 
 
-class ActionAskMediationDispute(Action):
-    def name(self) -> str:
-        return "action_ask_mediation_dispute"
+class ActionAskMediationDispute(AskAction):
+    slot = DISPUTE
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        dispatcher.utter_message(text="钟楼区有各类人民调解组织，我帮您找合适的。您遇到的是哪类纠纷？请点选，或直接说说：",
-                                 buttons=dispute_buttons(mediation_data()))
-        return []
+    def question(self, tracker: Tracker) -> tuple[str, list[dict]]:
+        return ("钟楼区有各类人民调解组织，我帮您找合适的。您遇到的是哪类纠纷？请点选，或直接说说：",
+                dispute_buttons(mediation_data()))
 
 
 class ActionMediationRouting(Action):

@@ -1,18 +1,15 @@
 """The questions of the wage-arrears triage form, each with its buttons and a hint for unclear answers.
 
 Rasa asks for a slot with ``action_ask_<slot>``; one small action per slot
-sends the question below (「还有别的证据吗」 offers the evidence not chosen yet). Button payloads are plain words that
+(an ``actions.forms.AskAction``) sends the question below (「还有别的证据吗」
+offers the evidence not chosen yet). Button payloads are plain words that
 ``actions.wage_answers`` reads, so clicking and typing go the same way.
 """
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
-from typing import Any
+from rasa_sdk import Tracker
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
-
-from actions import render
+from actions.forms import AskAction
 from actions.wage_answers import NO_EVIDENCE, evidence, evidence_labels
 
 UNKNOWN_BUTTON = {"title": "记不清", "payload": "不清楚"}
@@ -55,42 +52,30 @@ HINTS = {
 }
 
 
-class AskAction(Action, ABC):
-    """Sends the question for ``slot`` with its buttons."""
-
-    @property
-    @abstractmethod
-    def slot(self) -> str: ...
-
-    def name(self) -> str:
-        return f"action_ask_{self.slot}"
+class WageAskAction(AskAction):
+    """Sends the question for ``slot`` from ``QUESTIONS``."""
 
     def question(self, tracker: Tracker) -> tuple[str, list[dict]]:
         return QUESTIONS[self.slot]
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        text, buttons = self.question(tracker)
-        dispatcher.utter_message(text=text, buttons=buttons, json_message=render.payload("question", None, []))
-        return []
 
-
-class ActionAskWageTriageDebtor(AskAction):
+class ActionAskWageTriageDebtor(WageAskAction):
     slot = "wage_triage_debtor"
 
 
-class ActionAskWageTriageDuration(AskAction):
+class ActionAskWageTriageDuration(WageAskAction):
     slot = "wage_triage_duration"
 
 
-class ActionAskWageTriageAmount(AskAction):
+class ActionAskWageTriageAmount(WageAskAction):
     slot = "wage_triage_amount"
 
 
-class ActionAskWageTriageEvidence(AskAction):
+class ActionAskWageTriageEvidence(WageAskAction):
     slot = "wage_triage_evidence"
 
 
-class ActionAskWageTriageEvidenceDone(AskAction):
+class ActionAskWageTriageEvidenceDone(WageAskAction):
     """「还有别的证据吗」 with the evidence not chosen yet as buttons."""
 
     slot = "wage_triage_evidence_done"
@@ -103,5 +88,5 @@ class ActionAskWageTriageEvidenceDone(AskAction):
         return text.format(chosen=evidence_labels(chosen)), remaining + done_button
 
 
-class ActionAskWageTriageMigrant(AskAction):
+class ActionAskWageTriageMigrant(WageAskAction):
     slot = "wage_triage_migrant"

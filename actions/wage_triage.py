@@ -13,42 +13,31 @@ conversation) the disclaimer.
 """
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render, wage_answers
-from actions.forms import form_slot_resets
+from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, form_slot_resets, is_question
 from actions.wage_questions import HINTS
 from knowledge_base.schema import Citation
+from knowledge_base.service_data import StrictModel, load_service
 
 FORM = "wage_triage_form"
 EVIDENCE_DONE = "wage_triage_evidence_done"
-PLAN_FILE = Path(__file__).resolve().parent.parent / "knowledge_base" / "services" / "wage_plan.yml"
 Debtor = Literal["employer", "subcontractor", "no_contract"]
 EvidenceCode = Literal["contract", "payslip", "attendance", "chat", "iou"]
 DEBTOR_LABELS = {"employer": "公司或老板", "subcontractor": "工地包工头（建设工程）", "no_contract": "没签劳动合同的雇主"}
 
-# Intents that are never an answer (commands, buttons, greetings), and intents of questions the bot
-# answers mid-form; bot/data/rules/wage_triage.yml handles each of them while the form is active.
-INTERRUPTING_INTENTS = {"stop", "resume", "wage_plan", "overlong_message", "empty_message", "feedback", "choose_entry",
-                        "elderly_menu", "guide_browse", "greet", "thanks"}
-QUESTION_INTENTS = {"wage_arrears", "elderly_services", "enterprise_risk", "legal_services", "article_lookup",
-                    "out_of_scope", "bot_challenge", "handoff"}
 FREE_TEXT_INTENTS = {"inform", "nlu_fallback"}
-_QUESTION_MARKERS = re.compile(r"[?？吗呢]|怎么|怎样|如何|哪里|能不能|可不可以|是不是|要不要|有没有用")
 UNKNOWN_LABEL = "不清楚"
 
 
-class StepCondition(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class StepCondition(StrictModel):
     debtor: list[Debtor] | None = None
     migrant: bool | None = None
     evidence_any: list[EvidenceCode] | None = None
@@ -73,18 +62,26 @@ class Situation(BaseModel):
                 and (when.min_months is None or (self.months is not None and self.months >= when.min_months)))
 
 
-class PlanStep(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class PlanStep(StrictModel):
     text: str
     when: StepCondition = StepCondition()
     next: str | None = None
     citations: list[Citation] = Field(min_length=1)
 
 
+class WagePlan(StrictModel):
+    """``knowledge_base/services/wage_plan.yml``: every step of the plan, in order."""
+
+    steps: list[PlanStep] = Field(min_length=1)
+
+
 @lru_cache(maxsize=1)
-def plan_steps(path: Path = PLAN_FILE) -> list[PlanStep]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [PlanStep.model_validate(step) for step in data["steps"]]
+def wage_plan() -> WagePlan:
+    return load_service("wage_plan", WagePlan)
+
+
+def plan_steps() -> list[PlanStep]:
+    return wage_plan().steps
 
 
 def tailored_steps(situation: Situation, steps: list[PlanStep]) -> list[PlanStep]:
@@ -103,27 +100,18 @@ def situation_text(situation: Situation, duration: str | None, amount: str | Non
             f"证据：{wage_answers.evidence_labels(situation.evidence)}；{who}。")
 
 
-def citation_records(steps: list[PlanStep]) -> list[list[dict]]:
-    """Each step's citations as the API serves them."""
-    return [[render.citation_record(c.law, c.article, c.quote) for c in step.citations] for step in steps]
-
-
 def plan_text(steps: list[PlanStep], header: str, with_disclaimer: bool) -> str:
     """Numbered steps, each with its statutes, then the next step; one utterance (no blank lines)."""
     lines = [header, "建议按这个顺序走："]
-    for number, (step, records) in enumerate(zip(steps, citation_records(steps)), 1):
+    for number, step in enumerate(steps, 1):
         lines.append(f"{number}. {step.text}")
-        lines += [f"   依据：《{r['short_name']}》{r['article']}：“{r['quote']}”" for r in records]
+        lines += render.cited_lines(step.citations, prefix="   依据：")
     next_step = next((step.next for step in steps if step.next), None)
     if next_step:
         lines.append(f"下一步：{next_step}")
     if with_disclaimer:
         lines.append(render.DISCLAIMER)
     return "\n".join(lines)
-
-
-def is_question(text: str) -> bool:
-    return bool(_QUESTION_MARKERS.search(text))
 
 
 def read_answer(slot: str, text: str, intent: str | None, chosen: list[str] | None = None) -> dict[str, Any] | None:
@@ -263,6 +251,6 @@ class ActionWageTriagePlan(Action):
                                 tracker.get_slot("wage_triage_amount"))
         first = not tracker.get_slot("disclaimer_shown")
         payload = render.payload("plan", "wage_plan", [],
-                                 citations=[record for records in citation_records(steps) for record in records])
+                                 citations=render.citation_records([c for step in steps for c in step.citations]))
         dispatcher.utter_message(text=plan_text(steps, header, with_disclaimer=first), json_message=payload)
         return [SlotSet("disclaimer_shown", True), *form_slot_resets(FORM, domain)]

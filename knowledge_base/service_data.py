@@ -1,7 +1,8 @@
 """Load the curated service data under ``knowledge_base/services/`` and check its citations.
 
-Each file there (legal-aid eligibility, mediation bodies, …) is a YAML
-document validated against a Pydantic model that the action using it defines;
+Each file there (wage-arrears plan, legal-aid eligibility, mediation bodies,
+…) is a YAML document validated against a Pydantic model (a ``StrictModel``:
+unknown keys are errors) that the action using it defines;
 every statute citation inside such a model is a ``knowledge_base.schema.Citation``,
 so ``citation_problems`` can check all of them against the statute corpus with
 the same rule as the knowledge-base validator (law, article, verbatim quote).
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from knowledge_base.schema import Citation
 from knowledge_base.statutes import StatuteCorpus
@@ -21,6 +22,12 @@ from knowledge_base.validator import Problem, check_citation
 
 SERVICES_DIR = Path(__file__).resolve().parent / "services"
 Model = TypeVar("Model", bound=BaseModel)
+
+
+class StrictModel(BaseModel):
+    """A part of a service file: a key the model does not name is a mistake, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 def load_service(name: str, model: type[Model], directory: Path = SERVICES_DIR) -> Model:

@@ -46,6 +46,11 @@ INTENT_AREA = {
     "handoff": "chitchat_or_noise",
     "feedback": "chitchat_or_noise",
     "choose_entry": "chitchat_or_noise",
+    "inform": "chitchat_or_noise",  # a short answer to a form question, not a question of its own
+    "stop": "chitchat_or_noise",
+    "resume": "chitchat_or_noise",
+    "empty_message": "chitchat_or_noise",
+    "overlong_message": "chitchat_or_noise",
 }
 TOPICAL = {"wage_arrears", "elderly_services", "enterprise_risk"}
 
