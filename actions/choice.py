@@ -5,11 +5,13 @@ Button payloads carry the option id as an entity named after the slot
 against each option's keywords, the longest keyword found wins. An answer that
 matches nothing is ``UNCLEAR`` (the form re-asks with buttons) unless NLU
 recognised a question the bot answers (a question-like message of such an
-intent is taken as a question even when it contains a keyword); 「算了」「继续」 and such are never an
-answer. In those cases nothing is extracted, the form is rejected and the
-rules answer the question or stop the form (the intent sets are the forms'
-shared ones in ``actions.forms``). ``option_button`` makes the buttons and
-``accept`` re-asks an ``UNCLEAR`` answer.
+intent is taken as a question even when it contains a keyword). 「算了」「继续」,
+buttons and the start of another flow are never an answer; a typed message NLU
+took for a greeting or a choice is one only when an option matches. When
+nothing is extracted, the form is rejected and the rules answer the question
+or stop the form (the intent sets are the forms' shared ones in
+``actions.forms``). ``option_button`` makes the buttons and ``accept`` re-asks
+an ``UNCLEAR`` answer.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Protocol
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, is_question
+from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, is_question, may_answer
 
 UNCLEAR = "__unclear__"
 REQUESTED_SLOT = "requested_slot"
@@ -92,9 +94,11 @@ def _read(tracker: Tracker, slot: str, options: list[Option], flow_intent: str, 
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if button in {option.id for option in options}:
         return button
-    if intent in INTERRUPTING_INTENTS or intent in FLOW_INTENTS - {flow_intent}:
-        return None
     text = tracker.latest_message.get("text") or ""
+    if intent in INTERRUPTING_INTENTS:
+        return best_option(text, options) if may_answer(intent, text) else None
+    if intent in FLOW_INTENTS - {flow_intent}:
+        return None
     if intent in QUESTION_INTENTS and is_question(text):
         return None
     matched = best_option(text, options)

@@ -29,12 +29,20 @@ INTERRUPTING_INTENTS = {"stop", "resume", "wage_plan", "overlong_message", "empt
                         "elderly_menu", "guide_browse", "greet", "thanks"}
 QUESTION_INTENTS = {"wage_arrears", "elderly_services", "enterprise_risk", "legal_services", "article_lookup",
                     "out_of_scope", "bot_challenge", "handoff"}
+# Typed messages NLU gives one of these intents still answer the form when they read as an answer
+# (「搞装修的那个工头欠的」 taken for choose_entry, 「好的 是」 for thanks); their buttons never do.
+SOFT_INTERRUPTIONS = {"choose_entry", "elderly_menu", "guide_browse", "greet", "thanks"}
 _QUESTION_MARKERS = re.compile(r"[?？吗呢]|怎么|怎样|如何|哪里|能不能|可不可以|是不是|要不要|有没有用")
 
 
 def is_question(text: str) -> bool:
     """「劳动仲裁要交钱吗」: the text reads as a question rather than an answer."""
     return bool(_QUESTION_MARKERS.search(text))
+
+
+def may_answer(intent: str | None, text: str) -> bool:
+    """Whether a message of an interrupting ``intent`` may still be an answer: typed, and a soft interruption."""
+    return intent in SOFT_INTERRUPTIONS and not text.lstrip().startswith("/")
 
 
 def slot_prefix(form: str) -> str:

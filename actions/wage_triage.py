@@ -22,7 +22,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import render, wage_answers
-from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, form_slot_resets, is_question
+from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, form_slot_resets, is_question, may_answer
 from actions.wage_questions import HINTS
 from knowledge_base.schema import Citation
 from knowledge_base.service_data import StrictModel, load_service
@@ -120,7 +120,10 @@ def read_answer(slot: str, text: str, intent: str | None, chosen: list[str] | No
     Durations and amounts keep the person's words (or 「不清楚」); validation adds the number.
     ``chosen``: the evidence named so far, which 「还有别的证据吗」 adds to."""
     text = text.strip()
-    if intent in INTERRUPTING_INTENTS or (intent in QUESTION_INTENTS and is_question(text)):
+    if intent in INTERRUPTING_INTENTS:
+        answer = read_answer(slot, text, None, chosen) if may_answer(intent, text) else None
+        return answer if answer and all(value is not None for value in answer.values()) else None
+    if intent in QUESTION_INTENTS and is_question(text):
         return None
     if slot == "wage_triage_evidence":
         return _read_evidence(text, intent, [])

@@ -141,6 +141,13 @@ def test_extract_leaves_commands_and_questions_to_the_rules(data):
     assert extract(tracker("嗯嗯", "nlu_fallback", GROUP), GROUP, data.groups) == {GROUP: UNCLEAR}
 
 
+def test_a_typed_answer_nlu_took_for_a_greeting_or_choice_still_answers(data):
+    assert extract(tracker("谢谢 我是低保户", "thanks", GROUP), GROUP, data.groups) == {GROUP: "assistance"}
+    assert extract(tracker("谢谢", "thanks", GROUP), GROUP, data.groups) == {}
+    assert extract(tracker("第一个", "choose_entry", GROUP), GROUP, data.groups) == {}
+    assert extract(tracker('/choose_entry{"entry_id": "x"}', "choose_entry", GROUP), GROUP, data.groups) == {}
+
+
 def test_asking_for_the_other_flow_hands_over(data):
     switch = tracker("物业纠纷找哪里调解", "mediation_routing", GROUP)
     assert extract(switch, GROUP, data.groups) == {}

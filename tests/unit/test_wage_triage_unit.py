@@ -74,6 +74,17 @@ def test_questions_and_commands_fill_nothing(slot, text, intent):
     assert read_answer(slot, text, intent) is None
 
 
+@pytest.mark.parametrize("slot,text,intent,reading", [
+    ("wage_triage_debtor", "搞装修的那个工头欠的", "choose_entry", {"wage_triage_debtor": "subcontractor"}),
+    ("wage_triage_migrant", "谢谢 是的", "thanks", {"wage_triage_migrant": True}),
+    ("wage_triage_amount", "你好 两万多", "greet", {"wage_triage_amount": "你好 两万多"}),
+    ("wage_triage_debtor", "第一个", "choose_entry", None),  # reads as no answer: the choice rule runs
+    ("wage_triage_debtor", '/choose_entry{"entry_id": "x"}', "choose_entry", None),  # a button never answers
+])
+def test_a_typed_answer_nlu_took_for_a_greeting_or_choice_still_fills_its_slot(slot, text, intent, reading):
+    assert read_answer(slot, text, intent) == reading
+
+
 def test_unclear_answers_are_rejected_but_free_text_is_kept():
     assert read_answer("wage_triage_debtor", "嗯嗯", "inform") == {"wage_triage_debtor": None}
     assert read_answer("wage_triage_migrant", "随便吧", "nlu_fallback") == {"wage_triage_migrant": None}
