@@ -83,7 +83,7 @@ def test_an_unanswered_question_becomes_a_draft_and_the_dashboard_shows_it(stack
     expect(page.get_by_label("用户问法（每行一个，至少 3 个）")).to_have_value(QUESTION)
     expect(page.get_by_label("标题")).to_have_value(QUESTION)
     page.get_by_label("编号（小写字母、数字、连字符，创建后不能修改）").fill(editor["entry"])
-    page.get_by_label("回答（居民常见问题，150–600 字）").fill(ANSWER)
+    page.get_by_label("解答（居民常见问题，150–600 字）").fill(ANSWER)
     page.get_by_role("button", name="创建草稿").click()
     expect(page).to_have_url(re.compile(re.escape(f"/admin/entries/{editor['entry']}")))
     expect(page.get_by_role("status")).to_contain_text("草稿已创建")
