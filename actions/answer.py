@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import legal_aid, mediation, render
@@ -140,7 +140,11 @@ class ActionReferOutOfScope(Action):
 
 
 class ActionFallback(Action):
-    """Ask to rephrase; after repeated misunderstandings, offer people instead."""
+    """Ask to rephrase; after repeated misunderstandings, offer people instead.
+
+    Also Rasa's core fallback (no policy sure of the next action): it always
+    ends the bot's turn with ``action_listen``, so it can never repeat itself.
+    """
 
     def name(self) -> str:
         return "action_fallback"
@@ -151,7 +155,7 @@ class ActionFallback(Action):
             record_handoff(tracker, "repeated_fallback", _user_text(tracker))
             dispatcher.utter_message(text=handoff_text("看来我没能理解您的问题，建议您直接找人工帮助。"),
                                      json_message=render.payload("handoff", _intent(tracker), []))
-            return [SlotSet("fallback_count", 0)]
+            return [SlotSet("fallback_count", 0), FollowupAction("action_listen")]
         dispatcher.utter_message(text=render.rephrase_text(), json_message=render.payload("rephrase", _intent(tracker), []))
-        return [SlotSet("fallback_count", count)]
+        return [SlotSet("fallback_count", count), FollowupAction("action_listen")]
 

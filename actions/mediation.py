@@ -8,6 +8,9 @@ message that started it: 「物业纠纷找哪里调解」). The reply names the
 says that people's mediation is free and that an agreement can be judicially
 confirmed, with citations. An empty address or phone is never guessed: the
 reply says to call 12348 or ask the village (community) committee instead.
+Staff can fill in a body's address, phone and opening hours on the page
+/admin/mediation; those are read from the curation database on every answer
+(``with_contacts``), so a saved number is in the next reply without a restart.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from actions import render
 from actions.choice import accept, extract_answer, option_button
 from actions.forms import AskAction, form_slot_resets
 from knowledge_base.schema import Citation
+from api.curation.mediation_contacts import LiveContacts
 from knowledge_base.service_data import StrictModel, load_service
 
 FORM, FLOW_INTENT = "mediation_form", "mediation_routing"
@@ -34,14 +38,16 @@ FAQ_ENTRY_PREFIXES = ("legalsvc-mediation-", "elderly-family-mediation")
 NO_CONTACT = "地址、电话：可拨打12348公共法律服务热线，或向所在村（社区）询问"
 # A staff-entered phone: a Changzhou landline (0519 + 8 digits), a mobile number, or a national hotline.
 PHONE = re.compile(r"^(0519-?[1-9]\d{7}|1[3-9]\d{9}|12348|12333|12315)$")
+URL = re.compile(r"(?i)https?:|www\.|\b[a-z0-9-]+\.(com|cn|net|org|gov)\b")
 
 
 class Body(StrictModel):
     id: str
     name: str = Field(min_length=4)
     handles: str
-    address: str = ""
+    address: str = Field("", max_length=100)
     phone: str = ""
+    hours: str = Field("", max_length=50)  # opening hours, optional
 
     @field_validator("phone")
     @classmethod
@@ -51,10 +57,18 @@ class Body(StrictModel):
             raise ValueError(f"phone {phone!r} is not a 0519 landline, a mobile number or a national hotline")
         return phone
 
+    @field_validator("address", "hours")
+    @classmethod
+    def _no_links(cls, text: str) -> str:
+        if URL.search(text):
+            raise ValueError(f"{text!r} contains a web address")
+        return text.strip()
+
     def contact(self) -> str:
         if not self.address and not self.phone:
             return NO_CONTACT
-        parts = [f"地址：{self.address}" if self.address else "", f"电话：{self.phone}" if self.phone else ""]
+        parts = [f"地址：{self.address}" if self.address else "", f"电话：{self.phone}" if self.phone else "",
+                 f"开放时间：{self.hours}" if self.hours else ""]
         return "，".join(part for part in parts if part)
 
 
@@ -105,6 +119,15 @@ def mediation_data() -> MediationData:
     return load_service("mediation", MediationData)
 
 
+def with_contacts(data: MediationData, contacts: dict[str, dict[str, str]]) -> MediationData:
+    """``data`` with the staff-entered contact (address, phone, hours) replacing the YAML's for each body in it."""
+    bodies = [body.model_copy(update=contacts[body.id]) if body.id in contacts else body for body in data.bodies]
+    return data.model_copy(update={"bodies": bodies})
+
+
+_contacts = LiveContacts()
+
+
 def routing_text(data: MediationData, dispute: Dispute, with_disclaimer: bool) -> str:
     """The bodies for ``dispute`` with their contact, then why mediation is worth it, cited (one utterance)."""
     lines = [f"“{dispute.label}”可以找这些调解组织："]
@@ -150,7 +173,7 @@ class ActionMediationRouting(Action):
         return "action_mediation_routing"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        data = mediation_data()
+        data = with_contacts(mediation_data(), _contacts.current())
         dispute = data.dispute(tracker.get_slot(DISPUTE))
         reset = form_slot_resets(FORM, domain)
         if dispute is None:

@@ -18,4 +18,6 @@ ROUTES: dict[str, Route] = {
     "legal_services": Route(Collection.FAQ, frozenset({"legal_services", "wage_arrears", "elderly_services"})),
     "enterprise_risk": Route(Collection.GUIDE, frozenset({"enterprise_risk"})),
     "out_of_scope": Route(Collection.FAQ, frozenset({"other_topics"})),
+    # A short form-style answer outside any form (「工伤」「包工头」) is taken as a keyword question.
+    "inform": Route(Collection.FAQ, frozenset({"wage_arrears", "elderly_services", "legal_services"})),
 }

@@ -229,19 +229,29 @@ def test_a_stale_save_shows_the_conflict_and_keeps_the_typed_text(staff):
     assert retried.status_code == 200 and "已保存为新版本" in retried.text
 
 
+def diff_lines(html: str) -> list[str]:
+    """The text of each line of the diff page, highlighting removed."""
+    return [re.sub("</?mark>", "", text) for _, text in re.findall(r'<(ins|del|span) role="cell">(.*?)</\1>', html)]
+
+
 def test_history_diff_highlights_the_change_between_any_two_versions(staff):
     editor = staff("editor")
     editor.get("/admin/entries/new")
     page = editor.post("/admin/entries/new", editor_form())
     page = editor.post("/admin/entries/wage-late-test", {**editor_form(title="拖到月底发工资合法吗"),
                                                          "version": version_on(page)})
-    editor.post("/admin/entries/wage-late-test", {**editor_form(tags="拖欠工资"), "version": version_on(page)})
+    editor.post("/admin/entries/wage-late-test", {**editor_form(tags="拖欠工资", next_steps="拨打12333投诉\n申请劳动仲裁"),
+                                                  "version": version_on(page)})
     assert 'name="first" value="3"' in editor.page.text
     diff = editor.get("/admin/entries/wage-late-test/diff?first=1&second=2")
-    deleted, added = (re.search(rf'<{tag} role="cell">(title: .*?)</{tag}>', diff.text)[1] for tag in ("del", "ins"))
-    assert deleted == "title: <mark>发工资总是</mark>拖到月底合法吗"  # only the changed characters are marked
-    assert re.sub("</?mark>", "", added) == "title: 拖到月底发工资合法吗" and "<mark>发工资</mark>" in added
-    assert "- 发薪日</del>" in editor.get("/admin/entries/wage-late-test/diff?first=1&second=3").text
+    deleted, added = (re.search(rf'<{tag} role="cell">(标题: .*?)</{tag}>', diff.text)[1] for tag in ("del", "ins"))
+    assert deleted == "标题: <mark>发工资总是</mark>拖到月底合法吗"  # only the changed characters are marked
+    assert re.sub("</?mark>", "", added) == "标题: 拖到月底发工资合法吗" and "<mark>发工资</mark>" in added
+    page = editor.get("/admin/entries/wage-late-test/diff?first=2&second=3").text
+    assert "- 发薪日</del>" in page and "- 申请劳动仲裁</ins>" in page
+    keys = {match[1] for line in diff_lines(page) if (match := re.match(r"\s*(?:- )?([^\s:]+):", line))}
+    assert {"编号", "栏目", "领域", "标题", "用户问法", "引文", "下一步", "标签", "解答"} <= keys, keys
+    assert not [key for key in keys if key.isascii()]  # no English YAML key is shown to staff
     assert editor.get("/admin/entries/wage-late-test/diff?first=1&second=9").status_code == 404
 
 

@@ -101,3 +101,11 @@ def test_guide_browsing_by_topic_and_issue(chat, kb):
     items = chat(sender, "第12期")["replies"][0]["buttons"]
     expected = sorted((e for e in kb.entries if e.issue == 12), key=lambda e: e.item)
     assert [b["title"] for b in items] == [e.title for e in expected]
+
+
+def test_a_bare_keyword_gets_one_reply_not_a_loop(chat):
+    """「工伤」 alone (NLU may call it a form answer) is answered once, never with repeated fallbacks."""
+    replies = chat(_sender(), "工伤")["replies"]
+    kinds = [reply["kind"] for reply in replies]
+    assert len(replies) <= 2, kinds
+    assert kinds.count("rephrase") + kinds.count("handoff") <= 1, kinds

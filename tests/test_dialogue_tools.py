@@ -101,3 +101,20 @@ def test_guide_topic_is_found_in_text(kb):
 
     assert guide_topic("合同管理方面的风险", kb.issues) == "合同管理"
     assert guide_topic("随便看看", kb.issues) is None
+
+
+@pytest.mark.parametrize("fallbacks_so_far", [0, 1])
+def test_the_fallback_always_ends_the_bots_turn(tmp_path, monkeypatch, fallbacks_so_far):
+    """Run as Rasa's core fallback it must not be predicted again in the same turn (it once looped 10 times)."""
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.answer import ActionFallback
+
+    monkeypatch.setenv("FARUN_DATA_DIR", str(tmp_path))
+    tracker = Tracker("s", {"fallback_count": fallbacks_so_far}, {"text": "工伤", "intent": {"name": "inform"}},
+                      [], False, None, {}, "action_listen")
+    dispatcher = CollectingDispatcher()
+    events = ActionFallback().run(dispatcher, tracker, {})
+    assert len(dispatcher.messages) == 1
+    assert events[-1] == {"event": "followup", "timestamp": None, "name": "action_listen"}

@@ -3,7 +3,8 @@
 Runs against the real stack (Rasa, action server, API). A fresh editor
 account reads the queue and the analytics through the curation JSON API; the
 stack's database is checked directly for masking. The test removes its
-account, turns and queue items afterwards.
+account, turns and queue items afterwards. The stack's own warm-up question
+reached Rasa but is not in the turn log, so the dashboard does not count it.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import uuid
 
 import httpx
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 
 from actions.records import sender_hash
 from api.curation import auth
@@ -107,3 +108,16 @@ def test_abstentions_and_not_useful_feedback_reach_the_queue_and_the_dashboard(c
         assert any(topic["question"] in items for topic in after["top_unanswered"])
     finally:
         remove_turns(database, sender, [WAGE_QUESTION.replace(PHONE, "139****5678"), *HARD_QUESTIONS])
+
+
+def test_the_stacks_warm_up_reached_the_bot_but_is_not_counted(stack):
+    tracker = httpx.get(f"{stack.rasa_url}/conversations/{stack.warm_up_sender}/tracker",
+                        params={"token": stack.token}, timeout=30).json()
+    assert [event["text"] for event in tracker["events"] if event["event"] == "user"] == ["拖欠工资怎么办"]
+    database = open_seeded_database()
+    try:
+        with database.session() as session:
+            count = select(func.count()).select_from(Turn).where(Turn.sender == sender_hash(stack.warm_up_sender))
+            assert session.scalar(count) == 0
+    finally:
+        database.close()

@@ -14,10 +14,10 @@ from fastapi.staticfiles import StaticFiles
 from api.admin.csrf import verify_csrf
 from api.admin.errors import install_handlers
 from api.admin.rendering import STATIC_DIR
-from api.admin.routes import accounts, audit, dashboard, entries, login, spreadsheets, unanswered
+from api.admin.routes import accounts, audit, dashboard, entries, login, mediation, spreadsheets, unanswered
 
 PAGE_ROUTERS = [login.router, entries.router, audit.router, accounts.router, spreadsheets.router, unanswered.router,
-                dashboard.router]
+                dashboard.router, mediation.router]
 
 
 def install(app: FastAPI) -> None:

@@ -42,6 +42,7 @@ NAV = [
     NavLink("待解决问题", "/admin/unanswered"),
     NavLink("数据看板", "/admin/dashboard"),
     NavLink("导入导出", "/admin/import"),
+    NavLink("调解组织", "/admin/mediation"),
     NavLink("审计日志", "/admin/audit"),
     NavLink("账号", "/admin/accounts", (Role.ADMIN,)),
 ]
@@ -50,6 +51,7 @@ NOTICES = {
     "created": "草稿已创建。", "saved": "已保存为新版本。", "submitted": "已提交审核。", "approve": "已审核通过并发布，机器人即刻生效。",
     "reject": "已退回给编辑。", "archive": "已归档，机器人不再使用该条目。", "user_created": "账号已创建。",
     "role_changed": "角色已修改。", "logged_out": "您已退出登录。",
+    "mediation_saved": "调解组织联系方式已保存，机器人下一次回答即使用。",
     "unanswered_attached": "已把问题加为该条目的新问法（条目回到草稿，审核发布后生效）。", "unanswered_dismissed": "已忽略该组问题。",
 }
 

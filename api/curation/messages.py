@@ -3,9 +3,10 @@
 Pydantic reports each error as a type (``missing``, ``too_short`` …), a
 location (``("citations", 0, "quote")``) and context (``min_length`` …).
 ``problem_texts`` turns each one into a sentence such as 「解答」不能为空 or
-「用户问法」至少需要 3 条, naming the field by its Chinese name (mostly the
-spreadsheet's column headers). Errors raised by the schema's own validators are
-already written in Chinese at their source and are passed through.
+「用户问法」至少需要 3 条, naming the field by its Chinese name
+(``field_labels``, also the spreadsheet's column headers). Errors raised by the
+schema's own validators are already written in Chinese at their source and are
+passed through.
 """
 from __future__ import annotations
 
@@ -13,11 +14,8 @@ import re
 
 from pydantic import ValidationError
 
-FIELD_LABELS = {
-    "id": "编号", "collection": "栏目", "area": "领域", "title": "标题", "questions": "用户问法", "answer": "解答",
-    "issue": "期号", "item": "条目序号", "risk": "风险", "prevention": "防范", "case": "示例",
-    "citations": "法条引用", "next_steps": "下一步", "tags": "标签", "law": "法规", "article": "条号", "quote": "引文",
-}
+from api.curation.field_labels import FIELD_LABELS
+
 ID_RULE = "只能用小写字母、数字、连字符（-）和下划线，并以小写字母或数字开头"
 
 # error type → sentence after the field name; {…} are filled from the error's context

@@ -18,37 +18,45 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from api.curation.field_labels import FIELD_LABELS
 from api.curation.models import State
 from api.curation.workflow import STATE_NAMES
 from knowledge_base.schema import Area, Collection
 
 
+# Column headers are the fields' Chinese names; the narrow issue and item columns keep a one-character header.
+HEADERS = {**FIELD_LABELS, "issue": "期", "item": "条", "state": "状态", "version": "版本"}
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
     width: int  # in Excel character units
     max_chars: int
     required: bool = False
 
+    @property
+    def label(self) -> str:
+        return HEADERS[self.key]
+
 
 COLUMNS = (
-    Column("id", "编号", 22, 100, required=True),
-    Column("collection", "栏目", 9, 20, required=True),
-    Column("area", "领域", 18, 40, required=True),
-    Column("issue", "期", 6, 10),
-    Column("item", "条", 6, 10),
-    Column("title", "标题", 28, 200, required=True),
-    Column("questions", "用户问法", 36, 4000, required=True),
-    Column("answer", "解答", 60, 5000),
-    Column("risk", "风险", 45, 5000),
-    Column("prevention", "防范", 45, 5000),
-    Column("case", "示例", 40, 5000),
-    Column("citations", "法条引用", 50, 4000, required=True),
-    Column("next_steps", "下一步", 36, 3000),
-    Column("tags", "标签", 20, 500),
-    Column("state", "状态", 9, 20),
-    Column("version", "版本", 7, 10),
+    Column("id", 22, 100, required=True),
+    Column("collection", 9, 20, required=True),
+    Column("area", 18, 40, required=True),
+    Column("issue", 6, 10),
+    Column("item", 6, 10),
+    Column("title", 28, 200, required=True),
+    Column("questions", 36, 4000, required=True),
+    Column("answer", 60, 5000),
+    Column("risk", 45, 5000),
+    Column("prevention", 45, 5000),
+    Column("case", 40, 5000),
+    Column("citations", 50, 4000, required=True),
+    Column("next_steps", 36, 3000),
+    Column("tags", 20, 500),
+    Column("state", 9, 20),
+    Column("version", 7, 10),
 )
 BY_NAME = {name.casefold(): column for column in COLUMNS for name in (column.key, column.label)}
 LINE_LISTS = ("questions", "next_steps")

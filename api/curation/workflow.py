@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from api.curation.auth import require_role
 from api.curation.errors import CurationError
+from api.curation.field_labels import relabelled
 from api.curation.messages import problem_texts
 from api.curation.models import AuditEvent, EntryRow, EntryVersion, GuideIssueRow, Role, State, User
 from api.curation.records import to_data, to_entry
@@ -169,14 +170,19 @@ def archive(session: Session, actor: User, slug: str, expected_version: int) -> 
     return row
 
 
-def diff_versions(row: EntryRow, first: int, second: int) -> str:
-    """A unified diff between two saved versions of an entry, as YAML text."""
+def diff_versions(row: EntryRow, first: int, second: int, *, labelled: bool = False) -> str:
+    """A unified diff between two saved versions of an entry, as YAML text.
+
+    With ``labelled`` the YAML keys are the fields' Chinese names (``field_labels``), as staff pages show them.
+    """
     by_number = {version.number: version for version in row.versions}
     missing = [number for number in (first, second) if number not in by_number]
     if missing:
         raise CurationError(404, f"版本 {missing[0]} 不存在")
 
     def lines(number: int) -> list[str]:
-        return yaml.safe_dump(by_number[number].data, allow_unicode=True, sort_keys=False).splitlines()
+        data = by_number[number].data
+        return yaml.safe_dump(relabelled(data) if labelled else data, allow_unicode=True,
+                              sort_keys=False).splitlines()
 
     return "\n".join(difflib.unified_diff(lines(first), lines(second), f"版本 {first}", f"版本 {second}", lineterm=""))

@@ -1,4 +1,7 @@
-"""``POST /api/chat``: one user message through Rasa, the bot's replies back."""
+"""``POST /api/chat``: one user message through Rasa, the bot's replies back, recorded in the turn log.
+
+The stack's own warm-up question (``api.warm_up``) is answered but not recorded.
+"""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException
@@ -8,6 +11,7 @@ from api.models import BotReply, ChatRequest, ChatResponse
 from api.rasa_client import RasaClient, RasaUnavailable
 from api.settings import Settings, get_settings
 from api.dependencies import rasa_client
+from api.warm_up import is_warm_up
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -38,7 +42,8 @@ def merge(messages: list[dict]) -> list[BotReply]:
 @router.post("/chat", response_model=ChatResponse)
 async def chat(request: ChatRequest, rasa: RasaClient = Depends(rasa_client),
                settings: Settings = Depends(get_settings),
-               turns: TurnLog | None = Depends(turn_log_for("web"))) -> ChatResponse:
+               turns: TurnLog | None = Depends(turn_log_for("web")),
+               warm_up: bool = Depends(is_warm_up)) -> ChatResponse:
     message = request.message.strip()
     if not message:
         return ChatResponse(sender=request.sender, intent=None, confidence=None,
@@ -52,7 +57,7 @@ async def chat(request: ChatRequest, rasa: RasaClient = Depends(rasa_client),
         intent = await rasa.latest_intent(request.sender)
     except RasaUnavailable as exc:
         raise HTTPException(status_code=503, detail="对话服务暂时不可用，请稍后再试，或拨打12348。") from exc
-    if turns is not None:
+    if turns is not None and not warm_up:
         await turns.record(request.sender, message, intent.get("name"), intent.get("confidence"), messages)
     return ChatResponse(sender=request.sender, intent=intent.get("name"), confidence=intent.get("confidence"),
                         replies=merge(messages))

@@ -16,7 +16,8 @@ LIMIT = 300
 ACTION_NAMES = {"seed": "从 YAML 导入", "create": "新建草稿", "save": "保存", "submit": "提交审核", "publish": "审核通过并发布",
                 "reject": "退回", "archive": "归档", "create_user": "创建账号", "change_role": "修改角色",
                 "import": "表格导入", "unanswered_drafted": "待解决问题转为新条目草稿",
-                "unanswered_attached": "待解决问题加为条目问法", "unanswered_dismissed": "忽略待解决问题"}
+                "unanswered_attached": "待解决问题加为条目问法", "unanswered_dismissed": "忽略待解决问题",
+                "mediation_contact": "修改调解组织联系方式"}
 
 
 @router.get("/audit")

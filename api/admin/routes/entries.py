@@ -152,5 +152,5 @@ def diff(slug: str, request: Request, first: int | None = None, second: int | No
     first = first or max(second - 1, 1)
     return render(request, "diff.html", {
         "row": row, "first": first, "second": second, "versions": row.versions,
-        "rows": diff_rows(workflow.diff_versions(row, first, second)),
+        "rows": diff_rows(workflow.diff_versions(row, first, second, labelled=True)),
         "title": f"版本对比：{row.data.get('title', row.slug)}"})

@@ -1,0 +1,25 @@
+"""The Chinese name staff read for each field of an entry record, shared by every staff-facing text.
+
+Entry records keep English keys (``answer``, ``citations`` …, the shape of
+``knowledge_base/entries/*.yml``); staff never see those. Validation messages
+(``messages``), the spreadsheet's column headers (``spreadsheet_layout``) and
+the version diff page (``api/admin``) name a field by ``FIELD_LABELS``. This
+module imports nothing, so any curation module can use it without an import
+cycle.
+"""
+from __future__ import annotations
+
+FIELD_LABELS = {
+    "id": "编号", "collection": "栏目", "area": "领域", "title": "标题", "questions": "用户问法", "answer": "解答",
+    "issue": "期号", "item": "条目序号", "risk": "风险", "prevention": "防范", "case": "示例",
+    "citations": "法条引用", "next_steps": "下一步", "tags": "标签", "law": "法规", "article": "条号", "quote": "引文",
+}
+
+
+def relabelled(value):
+    """``value`` (a record, or part of one) with every known field key replaced by its Chinese name."""
+    if isinstance(value, dict):
+        return {FIELD_LABELS.get(key, key): relabelled(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [relabelled(item) for item in value]
+    return value

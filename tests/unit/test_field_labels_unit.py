@@ -1,0 +1,27 @@
+"""Entry field names in Chinese: one mapping covers every field of the entry schema and relabels whole records."""
+from __future__ import annotations
+
+from api.curation.field_labels import FIELD_LABELS, relabelled
+from api.curation.messages import field_name
+from api.curation.spreadsheet_layout import COLUMNS
+from knowledge_base.schema import Citation, Entry
+
+
+def test_every_field_of_an_entry_and_a_citation_has_a_chinese_label():
+    keys = {field.alias or name for name, field in Entry.model_fields.items()} | set(Citation.model_fields)
+    assert keys <= set(FIELD_LABELS)
+    assert all(not label.isascii() for label in FIELD_LABELS.values())
+
+
+def test_a_record_is_relabelled_at_every_level_and_its_values_are_kept():
+    record = {"id": "wage-late", "answer": "按月支付", "citations": [{"law": "劳动法", "article": "第五十条",
+                                                                     "quote": "工资应当以货币形式按月支付"}],
+              "tags": ["answer"]}
+    assert relabelled(record) == {"编号": "wage-late", "解答": "按月支付", "标签": ["answer"],
+                                  "法条引用": [{"法规": "劳动法", "条号": "第五十条", "引文": "工资应当以货币形式按月支付"}]}
+
+
+def test_messages_and_spreadsheet_headers_use_the_same_names():
+    assert field_name(("citations", 0, "quote")) == "「法条引用」第 1 条「引文」"
+    shared = [column for column in COLUMNS if column.key in FIELD_LABELS and column.key not in ("issue", "item")]
+    assert len(shared) == 12 and all(column.label == FIELD_LABELS[column.key] for column in shared)
