@@ -80,3 +80,10 @@ def open_database(url: str | None = None) -> Database:
     engine = make_engine(url or database_url())
     upgrade(engine)
     return Database(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def existing_engine(url: str) -> Engine | None:
+    """An engine for ``url``, or None while it is a SQLite file that does not exist yet (nothing seeded)."""
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    return make_engine(url)

@@ -14,14 +14,13 @@ from __future__ import annotations
 import copy
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from api.curation.db import database_url, make_engine
+from api.curation.db import database_url, existing_engine
 from api.curation.export import published_rows
 from api.curation.models import GuideIssueRow, KbRevision
 from api.curation.records import to_entry
@@ -87,9 +86,7 @@ class LiveKnowledge:
 
     def _connect(self) -> Engine | None:
         if self._engine is None:
-            if self.url.startswith("sqlite:///") and not Path(self.url.removeprefix("sqlite:///")).exists():
-                return None
-            self._engine = make_engine(self.url)
+            self._engine = existing_engine(self.url)
         return self._engine
 
     def revision(self) -> int | None:

@@ -11,13 +11,12 @@ Validation of the values is the mediation data model's (actions/mediation.py).
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from api.curation.db import database_url, make_engine
+from api.curation.db import database_url, existing_engine
 from api.curation.models import AuditEvent, MediationContact, User
 
 FIELDS = ("address", "phone", "hours")
@@ -57,9 +56,9 @@ class LiveContacts:
 
     def current(self) -> dict[str, dict[str, str]]:
         if self._engine is None:
-            if self.url.startswith("sqlite:///") and not Path(self.url.removeprefix("sqlite:///")).exists():
-                return {}
-            self._engine = make_engine(self.url)
+            self._engine = existing_engine(self.url)
+        if self._engine is None:
+            return {}
         try:
             with Session(self._engine) as session:
                 return contact_fields(session)

@@ -51,8 +51,8 @@ def _page(request: Request, user: User, session: Session, typed: dict[str, dict[
              "error": error[1] if error and error[0] == body.id else None}
             for body in data.bodies]
     return render(request, "mediation.html",
-                  {"title": "调解组织", "rows": rows, "editable": user.role in {role.value for role in EDITORS},
-                   "error": error[1] if error else None}, status_code=status_code)
+                  {"title": "调解组织", "rows": rows, "editable": user.role in {role.value for role in EDITORS}},
+                  status_code=status_code)
 
 
 @router.get("/mediation")
