@@ -27,6 +27,9 @@ from knowledge_base.schema import Entry
 
 HANDOFF_AFTER_FALLBACKS = 2
 WAGE_PLAN_BUTTONS = [{"title": "帮我梳理讨薪步骤", "payload": "/wage_plan"}]
+# Answers about getting unpaid pay back lead on to the wage triage (not, say, probation or dismissal rules).
+WAGE_PLAN_ENTRY_PREFIXES = ("wage-", "labour-last-wage", "labour-complaint", "labour-arbitration", "labour-payment-order",
+                            "labour-wage-crime", "labour-legal-aid-migrant", "labour-evidence")
 
 
 def _choice_payload(entry_id: str) -> str:
@@ -43,7 +46,7 @@ def _intent(tracker: Tracker) -> str | None:
 
 def follow_up_buttons(entry: Entry) -> list[dict]:
     """The guided flow an answer leads on to: the wage plan, the legal-aid check or mediation routing."""
-    if entry.area.value == "wage_arrears":
+    if entry.id.startswith(WAGE_PLAN_ENTRY_PREFIXES):
         return WAGE_PLAN_BUTTONS
     if entry.id.startswith(legal_aid.FAQ_ENTRY_PREFIXES):
         return legal_aid.START_BUTTONS

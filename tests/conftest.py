@@ -1,11 +1,24 @@
-"""Shared fixtures: the knowledge base, the statute corpus, a retriever, and the whole stack on loopback."""
+"""Shared fixtures: the knowledge base, the statute corpus, a retriever, the whole stack on loopback, and the
+curation database (a seeded template built once, copied for each test) with the JSON API and admin pages on it.
+"""
 from __future__ import annotations
+
+import shutil
 
 import httpx
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
+from api import admin
+from api.curation import auth
+from api.curation.db import open_database
+from api.curation.models import Role
+from api.curation.seed import seed_if_empty
+from api.routers.curation import install
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.statutes import default_corpus
+from tests.helpers import PASSWORD, Staff
 
 
 @pytest.fixture(scope="session")
@@ -65,3 +78,72 @@ def chat(stack):
 
     yield send
     client.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_file(tmp_path_factory):
+    """A migrated, seeded curation database with accounts editor, editor2, reviewer and admin (password
+    ``tests.helpers.PASSWORD``), built once per session; tests only ever see copies of it."""
+    path = tmp_path_factory.mktemp("curation") / "template.db"
+    db = open_database(f"sqlite:///{path}")
+    with db.session() as session:
+        seed_if_empty(session)
+        for name, role in (("editor", Role.EDITOR), ("editor2", Role.EDITOR), ("reviewer", Role.REVIEWER),
+                           ("admin", Role.ADMIN)):
+            auth.create_user(session, name, PASSWORD, role)
+        session.commit()
+    db.close()
+    return path
+
+
+@pytest.fixture
+def database(seeded_file, tmp_path):
+    """This test's own copy of the seeded database, at ``tmp_path / "farun.db"``."""
+    copy = tmp_path / "farun.db"
+    shutil.copyfile(seeded_file, copy)
+    db = open_database(f"sqlite:///{copy}")
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def session(database):
+    with database.session() as opened:
+        yield opened
+
+
+@pytest.fixture
+def client(database):
+    """The curation JSON API in-process on this test's database."""
+    app = FastAPI()
+    install(app)
+    app.state.curation_db = database
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def as_user(client):
+    """Function ``(username) -> headers`` with a bearer token from signing in through ``client``."""
+    def headers(name: str) -> dict:
+        response = client.post("/api/curation/login", json={"username": name, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['token']}"}
+    return headers
+
+
+@pytest.fixture
+def app(database, tmp_path, monkeypatch):
+    """The JSON API and the admin pages in-process on this test's database, with ``tmp_path`` as data folder."""
+    monkeypatch.setenv("FARUN_DATA_DIR", str(tmp_path))
+    application = FastAPI()
+    install(application)
+    admin.install(application)
+    application.state.curation_db = database
+    return application
+
+
+@pytest.fixture
+def staff(app):
+    """Function ``(username) -> Staff``: that user signed in to the admin pages with their own cookies."""
+    return lambda name: Staff(app, name)

@@ -5,8 +5,8 @@ import io
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from test_admin_pages import app, csrf_of, seeded_file, staff  # noqa: F401 (shared fixtures)
-from test_curation_spreadsheets import LABELS, csv_bytes, new_row
+
+from tests.helpers import LABELS, csrf_of, csv_bytes, new_row
 
 
 def upload(person, name: str, content: bytes, **fields):

@@ -1,6 +1,6 @@
 """The mediation contacts page /admin/mediation through TestClient (no Rasa): roles, CSRF, validation, audit, time.
 
-Reuses the seeded-database fixtures of tests/test_admin_pages.py: every test
+Uses the seeded-database fixtures of tests/conftest.py: every test
 gets its own copy with one account per role, and each user signs in with
 their own client, reading the CSRF token from the page they were shown.
 """
@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from api.curation.models import AuditEvent, MediationContact
-from tests.test_admin_pages import app, seeded_file, staff  # noqa: F401  (fixtures)
 
 URL = "/admin/mediation"
 CONTACT = {"address": "钟楼区某路1号", "phone": "0519-86001234", "hours": "工作日 9:00-17:00"}
@@ -24,17 +23,17 @@ def input_value(page: str, field: str, body_id: str) -> str:
     return html.unescape(re.search(rf'id="{field}-{body_id}" name="{field}" value="([^"]*)"', page)[1])
 
 
-def saved(app, body_id: str) -> MediationContact | None:  # noqa: F811
+def saved(app, body_id: str) -> MediationContact | None:
     with app.state.curation_db.session() as session:
         return session.get(MediationContact, body_id)
 
 
-def test_the_page_needs_sign_in(app):  # noqa: F811
+def test_the_page_needs_sign_in(app):
     response = TestClient(app).get(URL, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/admin/login?next=")
 
 
-def test_editors_read_the_bodies_but_cannot_save(app, staff):  # noqa: F811
+def test_editors_read_the_bodies_but_cannot_save(app, staff):
     editor = staff("editor")
     page = editor.get(URL)
     assert page.status_code == 200
@@ -46,7 +45,7 @@ def test_editors_read_the_bodies_but_cannot_save(app, staff):  # noqa: F811
     assert saved(app, "property") is None
 
 
-def test_a_reviewer_saves_a_contact_and_it_is_audited(app, staff):  # noqa: F811
+def test_a_reviewer_saves_a_contact_and_it_is_audited(app, staff):
     reviewer = staff("reviewer")
     reviewer.get(URL)
     response = reviewer.post(f"{URL}/property", {key: f" {value} " for key, value in CONTACT.items()})
@@ -61,7 +60,7 @@ def test_a_reviewer_saves_a_contact_and_it_is_audited(app, staff):  # noqa: F811
     assert "修改调解组织联系方式" in staff("admin").get("/admin/audit").text
 
 
-def test_a_refused_value_keeps_what_was_typed_and_saves_nothing(app, staff):  # noqa: F811
+def test_a_refused_value_keeps_what_was_typed_and_saves_nothing(app, staff):
     admin_user = staff("admin")
     admin_user.get(URL)
     typed = {"address": "钟楼区某路1号 www.example.com", "phone": "0519-1234", "hours": ""}
@@ -76,7 +75,7 @@ def test_a_refused_value_keeps_what_was_typed_and_saves_nothing(app, staff):  # 
     assert "地址最多100个字" in admin_user.page.text
 
 
-def test_a_save_without_the_form_token_is_refused(app, staff):  # noqa: F811
+def test_a_save_without_the_form_token_is_refused(app, staff):
     reviewer = staff("reviewer")
     reviewer.get(URL)
     response = reviewer.client.post(f"{URL}/property", data=CONTACT)
@@ -84,7 +83,7 @@ def test_a_save_without_the_form_token_is_refused(app, staff):  # noqa: F811
     assert reviewer.post(f"{URL}/no-such-body", CONTACT).status_code == 404
 
 
-def test_the_last_change_is_shown_in_beijing_time(app, staff):  # noqa: F811
+def test_the_last_change_is_shown_in_beijing_time(app, staff):
     reviewer = staff("reviewer")
     reviewer.get(URL)
     reviewer.post(f"{URL}/court", {**CONTACT, "hours": ""})

@@ -10,27 +10,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from datetime import datetime
 
-import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
-
 from sqlalchemy import select, update
 
-from api import admin
 from api.admin.paging import PAGE_SIZE
 from api.admin.routes.audit import ACTION_NAMES
-from api.curation import auth
-from api.curation.db import open_database
-from api.curation.models import AuditEvent, EntryRow, QueueStatus, Role
-from api.curation.seed import seed_if_empty
+from api.curation.models import AuditEvent, EntryRow, QueueStatus
 from api.curation.spreadsheet_layout import COLUMNS
-from api.routers.curation import install
 from knowledge_base.loader import load_knowledge_base
+from tests.helpers import PASSWORD, csrf_of
 
-PASSWORD = "correct-horse-42"
 ANSWER = ("每个月的工资应当以货币形式按月支付给劳动者本人，发薪日一般写在劳动合同或单位的工资制度里。单位没有正当理由，总是拖过约定的"
           "发薪日才发，或者一拖再拖、几个月才发一次，都属于拖欠工资，您可以要求单位按时足额支付。建议您保存劳动合同、工资条、银行流水"
           "和催要工资的聊天记录，先与单位书面沟通；沟通不成的，可以拨打12333投诉，或者申请劳动仲裁。")
@@ -43,61 +34,6 @@ def editor_form(entry_id: str = "wage-late-test", **changes) -> dict:
             "citation_quote": ["工资应当以货币形式按月支付给劳动者本人", ""], "next_steps": "拨打12333投诉",
             "tags": "拖欠工资\n发薪日"}
     return {**form, **changes}
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("admin") / "template.db"
-    database = open_database(f"sqlite:///{path}")
-    with database.session() as session:
-        seed_if_empty(session)
-        for name, role in (("editor", Role.EDITOR), ("editor2", Role.EDITOR), ("reviewer", Role.REVIEWER),
-                           ("admin", Role.ADMIN)):
-            auth.create_user(session, name, PASSWORD, role)
-        session.commit()
-    database.close()
-    return path
-
-
-@pytest.fixture
-def app(seeded_file, tmp_path, monkeypatch):
-    monkeypatch.setenv("FARUN_DATA_DIR", str(tmp_path))
-    shutil.copyfile(seeded_file, tmp_path / "farun.db")
-    database = open_database(f"sqlite:///{tmp_path / 'farun.db'}")
-    application = FastAPI()
-    install(application)
-    admin.install(application)
-    application.state.curation_db = database
-    yield application
-    database.close()
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
-
-
-class Staff:
-    """One signed-in browser: its own client and cookies; ``post`` adds the CSRF token of the last page seen."""
-
-    def __init__(self, app: FastAPI, name: str):
-        self.client = TestClient(app)
-        self.page = self.client.get("/admin/login")
-        self.response = self.post("/admin/login", {"username": name, "password": PASSWORD})
-
-    def get(self, url: str):
-        self.page = self.client.get(url)
-        return self.page
-
-    def post(self, url: str, data: dict):
-        response = self.client.post(url, data={**data, "csrf_token": csrf_of(self.page.text)})
-        if response.headers.get("content-type", "").startswith("text/html"):
-            self.page = response
-        return response
-
-
-@pytest.fixture
-def staff(app):
-    return lambda name: Staff(app, name)
 
 
 def version_on(page) -> int:

@@ -7,70 +7,15 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select, text
 
 from api.curation import auth, workflow
-from api.curation.db import alembic_config, make_engine, open_database
+from api.curation.db import alembic_config, make_engine
 from api.curation.export import export_yaml
-from api.curation.models import Base, EntryRow, Role
+from api.curation.models import Base, EntryRow
 from api.curation.seed import seed_if_empty
-from api.routers.curation import install
 from knowledge_base.loader import ENTRIES_DIR, load_knowledge_base
-
-PASSWORD = "correct-horse-42"
-CITATION = {"law": "劳动合同法", "article": "第三十条", "quote": "向劳动者及时足额支付劳动报酬"}
-
-
-def new_entry(entry_id: str = "wage-test-new", **changes) -> dict:
-    data = {"id": entry_id, "collection": "faq", "area": "wage_arrears", "title": "试用期工资被拖欠怎么办",
-            "questions": ["试用期工资被拖欠怎么办", "试用期老板不发工资", "试用期的工资拖着不给找谁"],
-            "answer": "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
-            "citations": [CITATION], "next_steps": ["拨打12333咨询"]}
-    return {**data, **changes}
-
-
-@pytest.fixture(scope="session")
-def seeded_file(tmp_path_factory):
-    """A migrated, seeded database with one account per role, built once and copied for each test."""
-    path = tmp_path_factory.mktemp("curation") / "template.db"
-    db = open_database(f"sqlite:///{path}")
-    with db.session() as session:
-        seed_if_empty(session)
-        for name, role in (("editor", Role.EDITOR), ("editor2", Role.EDITOR), ("reviewer", Role.REVIEWER),
-                           ("admin", Role.ADMIN)):
-            auth.create_user(session, name, PASSWORD, role)
-        session.commit()
-    db.close()
-    return path
-
-
-@pytest.fixture
-def database(seeded_file, tmp_path):
-    copy = tmp_path / "farun.db"
-    shutil.copyfile(seeded_file, copy)
-    db = open_database(f"sqlite:///{copy}")
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def client(database):
-    app = FastAPI()
-    install(app)
-    app.state.curation_db = database
-    with TestClient(app) as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def as_user(client):
-    def headers(name: str) -> dict:
-        response = client.post("/api/curation/login", json={"username": name, "password": PASSWORD})
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['token']}"}
-    return headers
+from tests.helpers import PASSWORD, new_entry
 
 
 def test_migrations_match_models_and_sqlite_runs_in_wal(tmp_path):

@@ -1,20 +1,10 @@
 """``farun admin create`` and ``farun kb export --yaml`` against a real SQLite database in a temporary data dir."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 from api.curation import auth
 from api.curation.db import open_database
 from knowledge_base.loader import load_knowledge_base
-
-
-def farun(data_dir, *args, password: str = "first-admin-pw"):
-    env = {**os.environ, "FARUN_DATA_DIR": str(data_dir), "FARUN_ADMIN_PASSWORD": password}
-    env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
+from tests.helpers import farun
 
 
 def test_admin_create_makes_an_account_that_can_sign_in(tmp_path):

@@ -10,8 +10,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
-from test_curation import PASSWORD, as_user, database, new_entry, seeded_file  # noqa: F401 (shared fixtures)
-from test_curation_cli import farun
 
 from api.curation import workflow
 from api.curation.errors import CurationError
@@ -22,8 +20,8 @@ from api.curation.spreadsheet_import import MAX_BYTES, import_spreadsheet
 from api.curation.spreadsheet_layout import COLUMNS
 from api.routers import spreadsheets
 from api.routers.curation import install
+from tests.helpers import LABELS, PASSWORD, csv_bytes, farun, new_entry, new_row
 
-LABELS = [column.label for column in COLUMNS]
 COL = {column.key: number for number, column in enumerate(COLUMNS)}
 
 
@@ -55,12 +53,6 @@ def csv_table(content: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
-def csv_bytes(rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def exported(database, file_format: str = "csv", working_copies: bool = False) -> bytes:
     with database.session() as session:
         return export_spreadsheet(session, file_format, working_copies)
@@ -68,14 +60,6 @@ def exported(database, file_format: str = "csv", working_copies: bool = False) -
 
 def row_of(table: list[list[str]], entry_id: str) -> list[str]:
     return next(list(row) for row in table if row[COL["id"]] == entry_id)
-
-
-def new_row(entry_id: str, **cells) -> list[str]:
-    data = new_entry(entry_id)
-    values = {"id": entry_id, "collection": "faq", "area": data["area"], "title": data["title"],
-              "questions": "\n".join(data["questions"]), "answer": data["answer"],
-              "citations": "劳动合同法|第三十条|向劳动者及时足额支付劳动报酬", "next_steps": "拨打12333咨询", **cells}
-    return [values.get(column.key, "") for column in COLUMNS]
 
 
 def test_export_csv_and_xlsx_hold_every_published_entry(database, tmp_path):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timedelta
 
@@ -22,12 +21,10 @@ from sqlalchemy import select, text
 from actions import render
 from actions.feedback import NOT_USEFUL, USEFUL
 from actions.records import sender_hash
-from api import admin
-from api.curation import analytics, auth, charts
+from api.curation import analytics, charts
 from api.curation.db import alembic_config, open_database
 from api.curation.grouping import group_similar
-from api.curation.models import AuditEvent, EntryRow, QueueStatus, Role, Turn, UnansweredItem
-from api.curation.seed import seed_if_empty
+from api.curation.models import AuditEvent, EntryRow, QueueStatus, Turn, UnansweredItem
 from api.curation.turns import TurnLog, record_turn
 from api.curation.unanswered import open_groups
 from api.rasa_client import RasaClient
@@ -40,37 +37,9 @@ from api.wechat.conversation import PendingChoices, ask_bot
 from api.wechat.security import user_hash
 from knowledge_base.retrieval.embedder import get_embedder
 from knowledge_base.schema import Collection
+from tests.helpers import PASSWORD, csrf_of
 
-PASSWORD = "queue-password-1"
 PHONE, ID_CARD = "13912345678", "32040219900101123X"
-
-
-@pytest.fixture(scope="module")
-def seeded_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("queue") / "template.db"
-    db = open_database(f"sqlite:///{path}")
-    with db.session() as session:
-        seed_if_empty(session)
-        for name, role in (("editor", Role.EDITOR), ("reviewer", Role.REVIEWER)):
-            auth.create_user(session, name, PASSWORD, role)
-        session.commit()
-    db.close()
-    return path
-
-
-@pytest.fixture
-def database(seeded_file, tmp_path):
-    copy = tmp_path / "farun.db"
-    shutil.copyfile(seeded_file, copy)
-    db = open_database(f"sqlite:///{copy}")
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def session(database):
-    with database.session() as opened:
-        yield opened
 
 
 @pytest.fixture
@@ -82,15 +51,6 @@ def client(database):
     app.state.curation_db = database
     with TestClient(app) as test_client:
         yield test_client
-
-
-@pytest.fixture
-def as_user(client):
-    def headers(name: str) -> dict:
-        response = client.post("/api/curation/login", json={"username": name, "password": PASSWORD})
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['token']}"}
-    return headers
 
 
 def rasa_reply(sender: str, text: str, payload: dict) -> list[dict]:
@@ -377,24 +337,14 @@ def test_the_migration_downgrades_and_upgrades_again(tmp_path):
 
 
 @pytest.fixture
-def pages(database, tmp_path, monkeypatch):
+def pages(app):
     """The admin pages in-process; ``sign_in(name)`` returns a client with that user's session cookie."""
-    monkeypatch.setenv("FARUN_DATA_DIR", str(tmp_path))
-    app = FastAPI()
-    install(app)
-    admin.install(app)
-    app.state.curation_db = database
-
     def sign_in(name: str) -> TestClient:
         browser = TestClient(app)
         login = browser.get("/admin/login")
         browser.post("/admin/login", data={"username": name, "password": PASSWORD, "csrf_token": csrf_of(login.text)})
         return browser
     return sign_in
-
-
-def csrf_of(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
 
 def test_the_queue_page_turns_a_group_into_a_draft_through_the_prefilled_editor(pages, session, database, retriever):

@@ -3,19 +3,29 @@
 ``browser`` is one headless chromium for the test session; ``new_page(width,
 height)`` opens a fresh context (own cookies) on it, Chinese locale, closed at
 the end of the test module that made it; ``screenshot(page, name)`` saves to
-``test-artifacts/``.
+``test-artifacts/``. For the staff pages on the real stack, ``staff_account(role)``
+makes a fresh account (deleted with what it did at the end of the module) and
+``sign_in(page, username, path)`` signs it in through the login page.
 """
 from __future__ import annotations
 
+import re
+import uuid
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import delete, select
+
+from api.curation import auth
+from api.curation.models import ApiToken, AuditEvent, EntryVersion, LoginAttempt, Role, User
+from api.curation.seed import open_seeded_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+STAFF_PASSWORD = "browser-password-1"
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +63,47 @@ def screenshot():
         return path
 
     return save
+
+
+@pytest.fixture(scope="module")
+def staff_account(stack):
+    """Factory ``(role) -> username``: a fresh account in the stack's database, password ``STAFF_PASSWORD``.
+
+    At the end of the module the accounts are deleted with their audit events, entry versions, tokens and sign-in
+    attempts; a fixture built on this one removes anything else its test made (entries, turns) before that.
+    """
+    database = open_seeded_database()
+    names: list[str] = []
+
+    def create(role: Role) -> str:
+        name = f"browser-{role.value}-{uuid.uuid4().hex[:8]}"
+        with database.session() as session:
+            auth.create_user(session, name, STAFF_PASSWORD, role)
+            session.commit()
+        names.append(name)
+        return name
+
+    yield create
+    with database.session() as session:
+        users = list(session.scalars(select(User.id).where(User.username.in_(names))))
+        session.execute(delete(AuditEvent).where(AuditEvent.actor_id.in_(users)))
+        session.execute(delete(EntryVersion).where(EntryVersion.author_id.in_(users)))
+        session.execute(delete(ApiToken).where(ApiToken.user_id.in_(users)))
+        session.execute(delete(LoginAttempt).where(LoginAttempt.username.in_(names)))
+        session.execute(delete(User).where(User.id.in_(users)))
+        session.commit()
+    database.close()
+
+
+@pytest.fixture(scope="session")
+def sign_in(stack):
+    """Function ``(page, username, path)``: open ``path``, get sent to the login page, sign in, land on ``path``."""
+    def open_signed_in(page, username: str, path: str = "/admin/entries") -> None:
+        page.goto(stack.api_url + path)
+        expect(page).to_have_url(re.compile(r"/admin/login\?next="))
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page).to_have_url(re.compile(re.escape(path) + "$"))
+
+    return open_signed_in

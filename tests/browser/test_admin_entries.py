@@ -19,13 +19,12 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
-from api.curation import auth, workflow
-from api.curation.models import ApiToken, AuditEvent, EntryRow, EntryVersion, LoginAttempt, Role, State, User
+from api.curation import workflow
+from api.curation.models import EntryRow, Role, State, User
 from api.curation.seed import open_seeded_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "browser-password-1"
 QUESTION = "老板发工资总是拖到下个月月底合法吗"
 ANSWER = ("每个月的工资应当以货币形式按月支付给劳动者本人，发薪日一般写在劳动合同或单位的工资制度里。单位没有正当理由，总是拖过约定的"
           "发薪日才发，或者一拖再拖、几个月才发一次，都属于拖欠工资，您可以要求单位按时足额支付。建议您保存劳动合同、工资条、银行流水"
@@ -34,40 +33,20 @@ LAPTOP = (1280, 900)
 
 
 @pytest.fixture(scope="module")
-def staff(stack):
-    """Usernames of a fresh editor and reviewer, and the id the test's entry will get; cleaned up afterwards."""
-    suffix = uuid.uuid4().hex[:8]
-    names = {"editor": f"browser-editor-{suffix}", "reviewer": f"browser-reviewer-{suffix}",
-             "entry": f"wage-late-{suffix}"}
-    database = open_seeded_database()
-    with database.session() as session:
-        auth.create_user(session, names["editor"], PASSWORD, Role.EDITOR)
-        auth.create_user(session, names["reviewer"], PASSWORD, Role.REVIEWER)
-        session.commit()
+def staff(staff_account):
+    """Usernames of a fresh editor and reviewer, and the id the test's entry will get; the entry goes afterwards."""
+    names = {"editor": staff_account(Role.EDITOR), "reviewer": staff_account(Role.REVIEWER),
+             "entry": f"wage-late-{uuid.uuid4().hex[:8]}"}
     yield names
+    database = open_seeded_database()
     with database.session() as session:
         row = session.scalar(select(EntryRow).where(EntryRow.slug == names["entry"]))
         if row is not None and row.state == State.PUBLISHED.value:
             reviewer = session.scalar(select(User).where(User.username == names["reviewer"]))
             workflow.archive(session, reviewer, row.slug, row.lock_version)  # the bot stops serving it
-        users = list(session.scalars(select(User.id).where(User.username.like(f"browser-%-{suffix}"))))
-        session.execute(delete(AuditEvent).where(AuditEvent.actor_id.in_(users)))
-        session.execute(delete(EntryVersion).where(EntryVersion.author_id.in_(users)))
         session.execute(delete(EntryRow).where(EntryRow.slug == names["entry"]))
-        session.execute(delete(ApiToken).where(ApiToken.user_id.in_(users)))
-        session.execute(delete(LoginAttempt).where(LoginAttempt.username.like(f"browser-%-{suffix}")))
-        session.execute(delete(User).where(User.id.in_(users)))
         session.commit()
     database.close()
-
-
-def sign_in(page, stack, username: str, path: str = "/admin/entries") -> None:
-    page.goto(stack.api_url + path)
-    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(re.escape(path) + "$"))
 
 
 def answered_by(stack, entry_id: str, timeout: float = 10.0) -> tuple[dict, float]:
@@ -93,9 +72,9 @@ def test_admin_pages_need_a_sign_in(stack, new_page):
     expect(page.get_by_role("heading", name="工作人员登录")).to_be_visible()
 
 
-def test_a_post_without_the_csrf_token_is_refused(stack, new_page, staff):
+def test_a_post_without_the_csrf_token_is_refused(stack, new_page, staff, sign_in):
     page = new_page(*LAPTOP)
-    sign_in(page, stack, staff["editor"], "/admin/entries/new")
+    sign_in(page, staff["editor"], "/admin/entries/new")
     response = page.request.post(stack.api_url + "/admin/entries/new",
                                  form={"id": staff["entry"], "collection": "faq", "title": "无令牌的请求"})
     assert response.status == 403
@@ -117,10 +96,10 @@ def fill_editor(page, entry_id: str) -> None:
     page.get_by_label("标签").fill("拖欠工资\n发薪日")
 
 
-def test_editor_writes_reviewer_publishes_and_the_bot_answers(stack, new_page, staff, screenshot):
+def test_editor_writes_reviewer_publishes_and_the_bot_answers(stack, new_page, staff, sign_in, screenshot):
     entry_id = staff["entry"]
     editor = new_page(*LAPTOP)
-    sign_in(editor, stack, staff["editor"], "/admin/entries/new")
+    sign_in(editor, staff["editor"], "/admin/entries/new")
     fill_editor(editor, entry_id)
     editor.get_by_role("button", name="创建草稿").click()
     expect(editor.get_by_role("status")).to_have_text("草稿已创建。")
@@ -155,7 +134,7 @@ def test_editor_writes_reviewer_publishes_and_the_bot_answers(stack, new_page, s
     expect(editor.get_by_role("status")).to_have_text("已提交审核。")
 
     reviewer = new_page()  # phone-sized
-    sign_in(reviewer, stack, staff["reviewer"])
+    sign_in(reviewer, staff["reviewer"])
     reviewer.get_by_role("link", name="待审核").click()
     reviewer.get_by_role("link", name="工资总是拖到下个月月底才发合法吗").click()
     reviewer.get_by_role("button", name="审核通过并发布").click()

@@ -18,14 +18,11 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from actions.records import sender_hash
-from api.curation import auth
-from api.curation.models import (ApiToken, AuditEvent, EntryRow, EntryVersion, LoginAttempt, Role, Turn,
-                                 UnansweredItem, User)
+from api.curation.models import EntryRow, Role, Turn, UnansweredItem
 from api.curation.seed import open_seeded_database
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-PASSWORD = "browser-queue-password"
 QUESTION = "公司拖欠我两个月工资，还不给开离职证明怎么办"
 # More of a day's conversation, so the dashboard screenshot shows every chart with data.
 MORE_TURNS = ["你好", "怎么申请法律援助", "儿子不给赡养费怎么办", '/feedback{"feedback_value": "useful"}',
@@ -36,41 +33,28 @@ ANSWER = ("用人单位应当在解除或者终止劳动合同时出具解除或
 
 
 @pytest.fixture(scope="module")
-def editor(stack):
+def editor(staff_account):
+    """A fresh editor, the chat sender and the id the draft will get; the entry, turns and queue items go afterwards."""
     suffix = uuid.uuid4().hex[:8]
-    names = {"user": f"browser-queue-{suffix}", "sender": f"browser-queue-sender-{suffix}",
+    names = {"user": staff_account(Role.EDITOR), "sender": f"browser-queue-sender-{suffix}",
              "entry": f"wage-unpaid-certificate-{suffix}"}
+    yield names
     database = open_seeded_database()
     with database.session() as session:
-        auth.create_user(session, names["user"], PASSWORD, Role.EDITOR)
-        session.commit()
-    yield names
-    with database.session() as session:
-        user_id = session.scalar(select(User.id).where(User.username == names["user"]))
-        session.execute(delete(AuditEvent).where(AuditEvent.actor_id == user_id))
-        session.execute(delete(EntryVersion).where(EntryVersion.author_id == user_id))
         session.execute(delete(EntryRow).where(EntryRow.slug == names["entry"]))
         session.execute(delete(Turn).where(Turn.sender == sender_hash(names["sender"])))
         session.execute(delete(UnansweredItem).where(UnansweredItem.question.in_([QUESTION, *MORE_TURNS])))
-        session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
-        session.execute(delete(LoginAttempt).where(LoginAttempt.username == names["user"]))
-        session.execute(delete(User).where(User.id == user_id))
         session.commit()
     database.close()
 
 
-def test_an_unanswered_question_becomes_a_draft_and_the_dashboard_shows_it(stack, chat, editor, new_page,
+def test_an_unanswered_question_becomes_a_draft_and_the_dashboard_shows_it(stack, chat, editor, new_page, sign_in,
                                                                            screenshot):
     chat(editor["sender"], QUESTION)
     assert chat(editor["sender"], '/feedback{"feedback_value": "not_useful"}')["replies"][0]["kind"] == "feedback"
 
     page = new_page()
-    page.goto(stack.api_url + "/admin/unanswered")
-    expect(page).to_have_url(re.compile(r"/admin/login\?next="))
-    page.get_by_label("用户名").fill(editor["user"])
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page).to_have_url(re.compile(r"/admin/unanswered$"))
+    sign_in(page, editor["user"], "/admin/unanswered")
 
     group = page.locator("section.group").filter(has=page.get_by_role("heading", name=QUESTION, exact=True))
     expect(group).to_have_count(1)
@@ -101,11 +85,7 @@ def test_an_unanswered_question_becomes_a_draft_and_the_dashboard_shows_it(stack
     for message in MORE_TURNS:
         chat(editor["sender"], message)
     laptop = new_page(1280, 900)
-    laptop.goto(stack.api_url + "/admin/login?next=/admin/dashboard")
-    laptop.get_by_label("用户名").fill(editor["user"])
-    laptop.get_by_label("密码").fill(PASSWORD)
-    laptop.get_by_role("button", name="登录").click()
-    expect(laptop).to_have_url(re.compile(r"/admin/dashboard$"))
+    sign_in(laptop, editor["user"], "/admin/dashboard")
     expect(laptop.locator("svg")).to_have_count(7)
     assert int(laptop.locator("#total-messages").inner_text()) >= 2 + len(MORE_TURNS)
     assert int(laptop.locator("#handoffs").inner_text()) >= 1

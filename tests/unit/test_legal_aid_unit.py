@@ -10,13 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.choice import UNCLEAR, best_option, extract_answer
 from actions.legal_aid import (GROUP, HARDSHIP, MATTER, ValidateLegalAidForm, assess, group_buttons,
                                legal_aid_data, required_slots, result_text)
-
-
-def tracker(text: str = "", intent: str | None = "inform", requested: str | None = None,
-            entities: list[dict] | None = None, slots: dict | None = None) -> Tracker:
-    return Tracker("unit", {"requested_slot": requested, **(slots or {})},
-                   {"text": text, "intent": {"name": intent}, "entities": entities or []},
-                   [], False, None, {}, "action_listen")
+from tests.unit.form_trackers import tracker
 
 
 def extract(tracker_: Tracker, slot: str, options: list, **kwargs) -> dict:
@@ -193,4 +187,6 @@ def test_faq_answers_and_the_elderly_menu_lead_on_to_the_guided_flows(kb):
     assert follow_up_buttons(by_id["elderly-legal-aid"]) == LEGAL_AID_START
     assert follow_up_buttons(by_id["legalsvc-mediation-which-body"]) == MEDIATION_START
     assert follow_up_buttons(by_id["legalsvc-notary-basics"]) == []
-    assert follow_up_buttons(next(e for e in kb.entries if e.area.value == "wage_arrears")) == WAGE_PLAN_BUTTONS
+    assert follow_up_buttons(by_id["wage-unpaid-basic"]) == WAGE_PLAN_BUTTONS
+    assert follow_up_buttons(by_id["labour-payment-order"]) == WAGE_PLAN_BUTTONS
+    assert follow_up_buttons(by_id["labour-probation-dismissal"]) == []  # not a claim for unpaid pay

@@ -18,7 +18,7 @@ from api.curation import auth
 from api.curation.db import open_database
 from api.curation.mediation_contacts import LiveContacts, save_contact
 from api.curation.models import Role
-from tests.unit.test_legal_aid_unit import tracker
+from tests.unit.form_trackers import tracker
 
 CONTACT = {"address": "钟楼区某路1号", "phone": "0519-86001234", "hours": "工作日 9:00-17:00"}
 

@@ -11,7 +11,7 @@ from actions.choice import UNCLEAR, best_option
 from actions.mediation import (DISPUTE, NO_CONTACT, Body, ValidateMediationForm, dispute_buttons, mediation_data,
                                routing_text)
 from knowledge_base.service_data import SERVICES_DIR
-from tests.unit.test_legal_aid_unit import tracker
+from tests.unit.form_trackers import tracker
 
 # The bodies the bureau's own description of its mediation network names.
 BUREAU_BODIES = {
