@@ -15,8 +15,6 @@ TEXT_FIELDS = ("id", "collection", "area", "title", "answer", "issue", "item", "
 LIST_FIELDS = ("questions", "next_steps", "tags")
 CITATION_FIELDS = ("law", "article", "quote")
 
-AREA_NAMES = {Area.WAGE_ARREARS: "欠薪维权", Area.ELDERLY_SERVICES: "养老服务", Area.LEGAL_SERVICES: "法律服务",
-              Area.OTHER_TOPICS: "其他问题", Area.ENTERPRISE_RISK: "企业法律风险"}
 COLLECTION_NAMES = {Collection.FAQ: "居民常见问题", Collection.GUIDE: "企业法律风险指引"}
 
 

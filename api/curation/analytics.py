@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from actions.feedback import NOT_USEFUL, USEFUL
+from api.curation.field_labels import AREA_NAMES
 from api.curation.local_time import beijing_date, utc_start_of
 from api.curation.models import Turn, utcnow
 
@@ -28,8 +29,6 @@ INTENT_NAMES = {
     "elderly_menu": "银龄港湾菜单", "guide_browse": "浏览企业指引", "wage_plan": "讨薪步骤",
     "legal_aid_check": "法律援助自测", "mediation_routing": "找调解组织",
 }
-AREA_NAMES = {"wage_arrears": "欠薪与劳动权益", "elderly_services": "老年人权益", "legal_services": "法律援助与调解",
-              "other_topics": "其他法律问题", "enterprise_risk": "企业法律风险"}
 UNKNOWN = "未识别"
 
 

@@ -3,7 +3,8 @@
 Entry records keep English keys (``answer``, ``citations`` …, the shape of
 ``knowledge_base/entries/*.yml``); staff never see those. Validation messages
 (``messages``), the spreadsheet's column headers (``spreadsheet_layout``) and
-the version diff page (``api/admin``) name a field by ``FIELD_LABELS``. This
+the version diff page (``api/admin``) name a field by ``FIELD_LABELS``; the
+staff pages and the dashboard name an area by ``AREA_NAMES``. This
 module imports nothing, so any curation module can use it without an import
 cycle.
 """
@@ -14,6 +15,9 @@ FIELD_LABELS = {
     "issue": "期号", "item": "条目序号", "risk": "风险", "prevention": "防范", "case": "示例",
     "citations": "法条引用", "next_steps": "下一步", "tags": "标签", "law": "法规", "article": "条号", "quote": "引文",
 }
+
+AREA_NAMES = {"wage_arrears": "欠薪与劳动权益", "elderly_services": "老年人权益", "legal_services": "法律援助与调解",
+              "other_topics": "其他法律问题", "enterprise_risk": "企业法律风险"}
 
 
 def relabelled(value):

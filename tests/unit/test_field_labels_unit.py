@@ -25,3 +25,13 @@ def test_messages_and_spreadsheet_headers_use_the_same_names():
     assert field_name(("citations", 0, "quote")) == "「法条引用」第 1 条「引文」"
     shared = [column for column in COLUMNS if column.key in FIELD_LABELS and column.key not in ("issue", "item")]
     assert len(shared) == 12 and all(column.label == FIELD_LABELS[column.key] for column in shared)
+
+
+def test_every_area_has_one_chinese_name_for_pages_and_dashboard():
+    from api.admin.routes import entries, unanswered
+    from api.curation import analytics
+    from api.curation.field_labels import AREA_NAMES
+    from knowledge_base.schema import Area
+
+    assert set(AREA_NAMES) == {area.value for area in Area}
+    assert entries.AREA_NAMES is AREA_NAMES and unanswered.AREA_NAMES is AREA_NAMES and analytics.AREA_NAMES is AREA_NAMES

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.admin.diff_view import diff_rows
-from api.admin.entry_form import AREA_NAMES, COLLECTION_NAMES, blank_fields, data_to_fields, form_to_data
+from api.admin.entry_form import COLLECTION_NAMES, blank_fields, data_to_fields, form_to_data
 from api.admin.paging import paginate
 from api.admin.rendering import redirect, render
 from api.admin.session import PATH, staff_user
 from api.curation import workflow
 from api.curation.errors import CurationError
+from api.curation.field_labels import AREA_NAMES
 from api.curation.models import EntryRow, State, User
 from api.routers.curation import db_session
 
@@ -45,7 +46,7 @@ def _listing(request: Request, session: Session, title: str, state: str, area: s
     return render(request, "entries.html", {
         "title": title, "page": paginate(rows, page, request.url.path, {"q": q, "state": state, "area": area}),
         "state": state, "area": area, "q": q, "state_names": STATE_NAMES,
-        "area_names": {a.value: name for a, name in AREA_NAMES.items()}})
+        "area_names": AREA_NAMES})
 
 
 @router.get("/entries")
@@ -77,7 +78,7 @@ def editor_page(request: Request, user: User, row: EntryRow | None, fields: dict
         "error": error, "conflict": data_to_fields(conflict) if conflict else None,
         "can_write": user.role in {role.value for role in workflow.WRITERS},
         "can_review": user.role in {role.value for role in workflow.REVIEWERS},
-        "state_names": STATE_NAMES, "area_names": {a.value: name for a, name in AREA_NAMES.items()},
+        "state_names": STATE_NAMES, "area_names": AREA_NAMES,
         "collection_names": {c.value: name for c, name in COLLECTION_NAMES.items()},
         "title": f"编辑：{row.data.get('title', row.slug)}" if row else "新建条目",
         "form_action": form_action}, status_code=status_code)

@@ -21,7 +21,7 @@ from api.admin.rendering import redirect, render
 from api.admin.routes.entries import editor_page, entry_data
 from api.admin.session import PATH, staff_user
 from api.curation import unanswered, workflow
-from api.curation.analytics import AREA_NAMES
+from api.curation.field_labels import AREA_NAMES
 from api.curation.errors import CurationError
 from api.curation.models import EntryRow, User
 from api.routers.curation import db_session
