@@ -37,7 +37,7 @@ class Stack:
     rasa_port: int = field(default_factory=free_port)
     action_port: int = field(default_factory=free_port)
     api_port: int = field(default_factory=free_port)
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    token: str = field(default_factory=lambda: secrets.token_hex(24))  # hex: never starts with "-"
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -61,7 +61,7 @@ class Stack:
             raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
         return {
             "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
-            "rasa": [str(RASA_BIN), "run", "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
+            "rasa": [str(RASA_BIN), "run", "--enable-api", f"--auth-token={self.token}", "-i", "127.0.0.1",
                      "-p", str(self.rasa_port), "--model", str(MODEL), "--endpoints", "bot/endpoints.yml",
                      "--credentials", "bot/credentials.yml"],
             "api": [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",

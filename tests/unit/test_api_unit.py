@@ -95,3 +95,22 @@ def test_health_with_rasa_down(client, rasa_down):
     assert data["ok"] is False
     assert data["rasa"]["ok"] is False and data["action_server"]["ok"] is False
     assert data["index"]["ok"] is True
+
+
+def test_the_rasa_token_is_passed_as_one_argument_even_if_it_looks_like_an_option(tmp_path, monkeypatch):
+    """A random token once began with "-" and Rasa's argument parser took it for an option (CI failed)."""
+    import argparse
+
+    from api import stack
+
+    for name in ("RASA_BIN", "MODEL"):
+        path = tmp_path / name
+        path.touch()
+        monkeypatch.setattr(stack, name, path)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-t", "--auth-token")
+    parser.add_argument("--enable-api", action="store_true")
+    command = stack.Stack(rasa_port=1, action_port=2, api_port=3, token="-starts-with-a-dash").commands()["rasa"]
+    known, _ = parser.parse_known_args(command[2:])
+    assert known.auth_token == "-starts-with-a-dash"
+    assert not stack.Stack(rasa_port=1, action_port=2, api_port=3).token.startswith("-")
