@@ -11,7 +11,6 @@ Validation of the values is the mediation data model's (actions/mediation.py).
 """
 from __future__ import annotations
 
-
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
