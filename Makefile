@@ -43,7 +43,10 @@ $(RASA_VENV)/.installed: requirements-rasa.txt
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed ## create both virtual environments from the pinned requirements
 
-validate: setup ## check the Rasa data and every knowledge-base citation
+validate: setup ## lint (ruff), the import contracts (import-linter), the Rasa data and every citation
+	$(VENV)/bin/ruff check actions api knowledge_base bot tests
+	$(VENV)/bin/ruff format --check actions api knowledge_base bot tests
+	$(VENV)/bin/lint-imports
 	$(RASA) data validate $(RASA_ARGS) --fail-on-warnings
 	$(FARUN) kb validate
 
@@ -59,20 +62,21 @@ index: setup ## build the FAISS index (reused while the entries are unchanged)
 run: validate train index ## set up everything and run the bot on http://127.0.0.1:8000 (Ctrl-C stops it)
 	$(FARUN) run
 
-test-unit: setup ## unit tests (no servers)
+test-unit: setup ## unit and integration tests (no Rasa; tests/unit, tests/integration)
 	$(PY) -m pytest -m "not e2e" -q
 
 test-stories: train ## Rasa story tests on tests/test_conversations.yml
-	$(RASA) test --model $(MODEL) --stories tests/test_conversations.yml --nlu bot/data/nlu \
+	$(RASA) test core --model $(MODEL) --stories tests/test_conversations.yml \
 	  --fail-on-prediction-errors --out reports/rasa-test
 
-test-e2e: train index ## end-to-end: real Rasa, action server and API on loopback
+test-e2e: train index ## end-to-end and browser: real Rasa, action server and API on loopback (tests/e2e, tests/browser)
 	$(PY) -m pytest -m e2e -q
 
 test: validate test-unit test-stories test-e2e ## everything CI runs
 
-eval: train index ## routing and retrieval quality report under reports/
+eval: train index ## routing and retrieval quality report under reports/ (+ served answers when the dev set is there)
 	$(FARUN) eval
+	if [ -f ../shared/eval/real_questions_dev.jsonl ]; then $(FARUN) eval --real --dev ../shared/eval/real_questions_dev.jsonl; fi
 
 bench: train index ## latency, throughput and memory report under reports/
 	$(FARUN) bench

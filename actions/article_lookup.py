@@ -5,6 +5,7 @@ longest match wins) and an article number (Chinese or Arabic numerals, 之一)
 in free text; ``ActionLookupArticle`` replies with the article or says
 clearly which part it could not find.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,7 @@ def find_reference(text: str, corpus: StatuteCorpus) -> Reference:
     for name in corpus.names():
         position = folded.find(name)
         if position >= 0:
-            law, rest = corpus.find(name), folded[position + len(name):]
+            law, rest = corpus.find(name), folded[position + len(name) :]
             break
     match = re.search(ARTICLE_PATTERN, rest)
     article = ArticleNo(to_int(match.group(1)), to_int(match.group(2)) if match.group(2) else 0) if match else None
@@ -67,9 +68,21 @@ class ActionLookupArticle(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         reference = find_reference(tracker.latest_message.get("text") or "", default_corpus())
-        found = reference.law is not None and reference.article is not None and \
-            reference.law.article(reference.article) is not None
-        dispatcher.utter_message(text=reply_text(reference), json_message={"farun": {
-            "kind": "article" if found else "article_not_found", "intent": "article_lookup",
-            "entry_ids": [], "scores": [], "citations": []}})
+        found = (
+            reference.law is not None
+            and reference.article is not None
+            and reference.law.article(reference.article) is not None
+        )
+        dispatcher.utter_message(
+            text=reply_text(reference),
+            json_message={
+                "farun": {
+                    "kind": "article" if found else "article_not_found",
+                    "intent": "article_lookup",
+                    "entry_ids": [],
+                    "scores": [],
+                    "citations": [],
+                }
+            },
+        )
         return []

@@ -13,6 +13,7 @@ or stop the form (the intent sets are the forms' shared ones in
 ``actions.forms``). ``option_button`` makes the buttons and ``accept`` re-asks
 an ``UNCLEAR`` answer.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -65,12 +66,20 @@ def accept(slot: str, value: str | None, dispatcher: CollectingDispatcher, uncle
 
 
 def entity_value(tracker: Tracker, entity: str) -> str | None:
-    return next((e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity),
-                None)
+    return next(
+        (e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity), None
+    )
 
 
-def extract_answer(tracker: Tracker, slot: str, options: list[Option], flow_intent: str, *,
-                   first: bool = False, form_slots: tuple[str, ...] = ()) -> dict:
+def extract_answer(
+    tracker: Tracker,
+    slot: str,
+    options: list[Option],
+    flow_intent: str,
+    *,
+    first: bool = False,
+    form_slots: tuple[str, ...] = (),
+) -> dict:
     """Slot events for ``slot`` from the latest message, when ``slot`` is the one being asked.
 
     ``flow_intent`` is the intent that starts this form (its buttons use it too).

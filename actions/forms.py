@@ -9,6 +9,7 @@ required slots, any helper slot named ``<name>_…`` for a form
 ``<name>_form``, and ``requested_slot``, and says so in one short line;
 outside a form it just acknowledges.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,16 +20,35 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
+from actions import payload
 
 STOPPED_TEXT = "好的，已取消，刚才填的信息已清除。您有其他问题可以直接问我，想重新开始随时说。"
 NOTHING_TO_STOP_TEXT = "好的。您有其他问题可以直接问我。"
 # Intents that are never an answer (commands, buttons, greetings), and intents of questions the bot
 # answers mid-form; each form's rules (e.g. bot/data/rules/wage_triage.yml) handle them while it is active.
-INTERRUPTING_INTENTS = {"stop", "resume", "wage_plan", "overlong_message", "empty_message", "feedback", "choose_entry",
-                        "elderly_menu", "guide_browse", "greet", "thanks"}
-QUESTION_INTENTS = {"wage_arrears", "elderly_services", "enterprise_risk", "legal_services", "article_lookup",
-                    "out_of_scope", "bot_challenge", "handoff"}
+INTERRUPTING_INTENTS = {
+    "stop",
+    "resume",
+    "wage_plan",
+    "overlong_message",
+    "empty_message",
+    "feedback",
+    "choose_entry",
+    "elderly_menu",
+    "guide_browse",
+    "greet",
+    "thanks",
+}
+QUESTION_INTENTS = {
+    "wage_arrears",
+    "elderly_services",
+    "enterprise_risk",
+    "legal_services",
+    "article_lookup",
+    "out_of_scope",
+    "bot_challenge",
+    "handoff",
+}
 # Typed messages NLU gives one of these intents still answer the form when they read as an answer
 # (「搞装修的那个工头欠的」 taken for choose_entry, 「好的 是」 for thanks); their buttons never do.
 SOFT_INTERRUPTIONS = {"choose_entry", "elderly_menu", "guide_browse", "greet", "thanks"}
@@ -75,7 +95,7 @@ class AskAction(Action, ABC):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         text, buttons = self.question(tracker)
-        dispatcher.utter_message(text=text, buttons=buttons, json_message=render.payload("question", None, []))
+        dispatcher.utter_message(text=text, buttons=buttons, json_message=payload.build("question", None, []))
         return []
 
 
@@ -90,5 +110,5 @@ class ActionStopForm(Action):
         if not form:
             dispatcher.utter_message(text=NOTHING_TO_STOP_TEXT)
             return [ActiveLoop(None)]
-        dispatcher.utter_message(text=STOPPED_TEXT, json_message=render.payload("form_stopped", "stop", []))
+        dispatcher.utter_message(text=STOPPED_TEXT, json_message=payload.build("form_stopped", "stop", []))
         return [ActiveLoop(None), *form_slot_resets(form, domain)]

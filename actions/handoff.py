@@ -1,9 +1,11 @@
 """Human handoff: offer the people who can help and record the request for staff.
 
 Used when the user asks for a person (「转人工」「找律师」) and by the fallback
-after repeated misunderstandings. The request (hashed sender, time, the last
-question asked) is appended to ``handoffs.jsonl`` for staff to follow up.
+after repeated misunderstandings. The request's reason and the last question
+asked travel in the reply payload; the API stores them, masked, with the turn
+in the curation database for staff to follow up.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
-from actions.records import append_record, user_texts
+from actions import payload
 
 HANDOFF_OPTIONS = [
     "找您所在村（社区）的法律顾问当面咨询，每个村、社区都有",
@@ -27,8 +28,15 @@ def handoff_text(reason: str) -> str:
     return f"{reason}\n您可以：\n{steps}\n我已记下您的求助，工作人员会查看。"
 
 
-def record_handoff(tracker: Tracker, reason: str, question: str | None) -> dict:
-    return append_record("handoffs", tracker.sender_id, reason=reason, last_question=question)
+def user_texts(tracker: Tracker) -> list[str]:
+    """The user's typed messages so far, oldest first (button payloads left out)."""
+    texts = [(event.get("text") or "").strip() for event in tracker.events if event.get("event") == "user"]
+    return [text for text in texts if text and not text.startswith("/")]
+
+
+def handoff_payload(intent: str | None, reason: str, question: str | None) -> dict:
+    """The reply payload of a handoff: why, and the question the person needed help with."""
+    return payload.build("handoff", intent, [], reason=reason, last_question=question)
 
 
 def previous_question(tracker: Tracker) -> str | None:
@@ -42,7 +50,8 @@ class ActionHandoff(Action):
         return "action_handoff"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        record_handoff(tracker, "requested", previous_question(tracker))
-        dispatcher.utter_message(text=handoff_text("好的，为您转人工服务。"),
-                                 json_message=render.payload("handoff", "handoff", []))
+        dispatcher.utter_message(
+            text=handoff_text("好的，为您转人工服务。"),
+            json_message=handoff_payload("handoff", "requested", previous_question(tracker)),
+        )
         return [SlotSet("fallback_count", 0)]

@@ -1,9 +1,10 @@
 """The action server's knowledge base and retriever: the served entries, refreshed when staff publish or archive."""
+
 from __future__ import annotations
 
-from api.curation.live import LiveKnowledge
 from knowledge_base.loader import KnowledgeBase
 from knowledge_base.retrieval.pipeline import Retriever
+from knowledge_base.store.live import LiveKnowledge
 
 _live = LiveKnowledge()
 

@@ -9,116 +9,39 @@ skip the later questions. The result is one of 很可能符合 / 需要中心审
 可能不符合, never a promise: the centre checks hardship against the province's
 standard, which the bot does not state.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render
+from actions import payload, render
 from actions.choice import UNCLEAR, accept, extract_answer, option_button
 from actions.forms import AskAction, form_slot_resets
 from knowledge_base.schema import Citation
-from knowledge_base.service_data import StrictModel, load_service
+from knowledge_base.service_data.legal_aid import NO_GROUP, LegalAidData, legal_aid_data
 
 FORM, FLOW_INTENT = "legal_aid_form", "legal_aid_check"
 MATTER, GROUP, HARDSHIP = "legal_aid_matter", "legal_aid_group", "legal_aid_hardship"
-NO_GROUP = "none"
-Basis = Literal["means_tested", "not_means_tested", "criminal_defence", "not_listed"]
 Outcome = Literal["likely", "check", "unlikely"]
 START_BUTTONS = [{"title": "帮我看看能不能申请法律援助", "payload": f"/{FLOW_INTENT}"}]
 # FAQ answers about legal aid, which offer the check as a next step.
 FAQ_ENTRY_PREFIXES = ("legalsvc-aid-", "elderly-legal-aid")
 QUESTIONS = {
     MATTER: "我来帮您初步看看能不能申请法律援助（随时可以说“算了”退出）。"
-            "第1步：您想请法律援助帮您办什么事？请点选，或直接说说：",
+    "第1步：您想请法律援助帮您办什么事？请点选，或直接说说：",
     GROUP: "第2步：您是否属于下面的人员？有材料证明的，可以免予核查经济困难状况：",
     HARDSHIP: "第3步：您（和共同生活的家人）的经济状况怎么样？经济困难的标准由江苏省规定，中心会核查，这里说个大概就行：",
 }
-OUTCOME_TEXT = {"likely": "很可能符合法律援助条件", "check": "需要区法律援助中心进一步审查",
-                "unlikely": "按您说的情况，可能不符合法律援助条件"}
-
-
-class Matter(StrictModel):
-    id: str
-    label: str
-    button: bool
-    basis: Basis
-    keywords: list[str] = Field(min_length=1)
-    evidence: list[str] = Field(min_length=1)
-    citations: list[Citation] = Field(min_length=1)
-    notes: list[str] = Field(default_factory=list, description="the result's reasons for criminal defence")
-
-    @model_validator(mode="after")
-    def _criminal_defence_has_notes(self) -> "Matter":
-        if self.basis == "criminal_defence" and not self.notes:
-            raise ValueError(f"matter {self.id}: criminal defence needs notes explaining 第二十四、二十五、三十条")
-        return self
-
-
-class Group(StrictModel):
-    id: str
-    label: str
-    applies_to: list[str] | None = None
-    keywords: list[str] = Field(min_length=1)
-    proof: list[str]
-    citations: list[Citation]
-
-
-class HardshipAnswer(StrictModel):
-    id: Literal["yes", "unsure", "no"]
-    label: str
-    keywords: list[str] = Field(min_length=1)
-
-
-class Hardship(StrictModel):
-    answers: list[HardshipAnswer]
-    proof: list[str] = Field(min_length=1)
-    citations: list[Citation] = Field(min_length=1)
-
-
-class Apply(StrictModel):
-    where: str
-    decision: str
-    citations: list[Citation] = Field(min_length=1)
-
-
-class LegalAidData(StrictModel):
-    matters: list[Matter] = Field(min_length=1)
-    groups: list[Group] = Field(min_length=1)
-    hardship: Hardship
-    materials: list[str] = Field(min_length=1)
-    apply: Apply
-
-    @model_validator(mode="after")
-    def _references_resolve(self) -> "LegalAidData":
-        matter_ids = [m.id for m in self.matters]
-        group_ids = [g.id for g in self.groups]
-        if len(set(matter_ids)) != len(matter_ids) or len(set(group_ids)) != len(group_ids):
-            raise ValueError("matter and group ids must be unique")
-        if NO_GROUP not in group_ids:
-            raise ValueError(f"a group {NO_GROUP!r} (none of the exempt groups) is required")
-        for group in self.groups:
-            unknown = set(group.applies_to or []) - set(matter_ids)
-            if unknown:
-                raise ValueError(f"group {group.id} applies to unknown matters {sorted(unknown)}")
-        return self
-
-    def matter(self, matter_id: str | None) -> Matter | None:
-        return next((m for m in self.matters if m.id == matter_id), None)
-
-    def group(self, group_id: str | None) -> Group | None:
-        return next((g for g in self.groups if g.id == group_id), None)
-
-
-@lru_cache(maxsize=1)
-def legal_aid_data() -> LegalAidData:
-    return load_service("legal_aid", LegalAidData)
+OUTCOME_TEXT = {
+    "likely": "很可能符合法律援助条件",
+    "check": "需要区法律援助中心进一步审查",
+    "unlikely": "按您说的情况，可能不符合法律援助条件",
+}
 
 
 def required_slots(data: LegalAidData, matter_id: str | None, group_id: str | None) -> list[str]:
@@ -158,27 +81,43 @@ def assess(data: LegalAidData, matter_id: str, group_id: str | None, hardship: s
         return Assessment("likely", [f"“{matter.label}”申请法律援助，不受经济困难条件的限制。"], citations, materials)
     group = data.group(group_id)
     listed = matter.basis == "means_tested"
-    scope = (f"“{matter.label}”属于法律援助的事项范围。" if listed else
-             f"“{matter.label}”不在法律援助法列明的事项里，要看法律、法规、规章有没有其他规定，由法律援助中心判断。")
+    scope = (
+        f"“{matter.label}”属于法律援助的事项范围。"
+        if listed
+        else f"“{matter.label}”不在法律援助法列明的事项里，要看法律、法规、规章有没有其他规定，由法律援助中心判断。"
+    )
     if group is not None and group.id != NO_GROUP and group_applies(data, group.id, matter.id):
-        return Assessment("likely" if listed else "check",
-                          [scope, f"您属于“{group.label}”，有材料证明的，免予核查经济困难状况。"],
-                          citations + group.citations, materials + group.proof)
+        return Assessment(
+            "likely" if listed else "check",
+            [scope, f"您属于“{group.label}”，有材料证明的，免予核查经济困难状况。"],
+            citations + group.citations,
+            materials + group.proof,
+        )
     citations += data.hardship.citations
     materials += data.hardship.proof
     standard = "经济困难的标准由省政府规定，法律援助中心会按江苏省的标准核查。"
     if hardship == "yes":
         return Assessment("likely" if listed else "check", [scope, f"您说经济困难：{standard}"], citations, materials)
     if hardship == "no":
-        return Assessment("unlikely", [scope, "这类事项要求经济困难；您说经济不困难，一般不符合条件。"
-                                              "情况有变化或拿不准的，可以拨打12348问一问。"], citations, materials)
+        return Assessment(
+            "unlikely",
+            [
+                scope,
+                "这类事项要求经济困难；您说经济不困难，一般不符合条件。情况有变化或拿不准的，可以拨打12348问一问。",
+            ],
+            citations,
+            materials,
+        )
     return Assessment("check", [scope, f"是否经济困难说不准：{standard}"], citations, materials)
 
 
 def result_text(data: LegalAidData, assessment: Assessment, with_disclaimer: bool) -> str:
     """The reply: result, reasons, cited articles, materials, where to apply (one utterance, no blank lines)."""
-    lines = [f"【初步判断】{OUTCOME_TEXT[assessment.outcome]}", *[f"· {reason}" for reason in assessment.reasons],
-             "法律依据："]
+    lines = [
+        f"【初步判断】{OUTCOME_TEXT[assessment.outcome]}",
+        *[f"· {reason}" for reason in assessment.reasons],
+        "法律依据：",
+    ]
     lines += render.cited_lines(assessment.citations)
     lines += ["申请时请带上：", *[f"{i}. {item}" for i, item in enumerate(assessment.materials, 1)]]
     lines += ["去哪里申请：", data.apply.where, data.apply.decision]
@@ -193,8 +132,11 @@ def matter_buttons(data: LegalAidData) -> list[dict]:
 
 
 def group_buttons(data: LegalAidData, matter_id: str | None) -> list[dict]:
-    return [option_button(FLOW_INTENT, GROUP, g.id, g.label) for g in data.groups
-            if g.id == NO_GROUP or group_applies(data, g.id, matter_id)]
+    return [
+        option_button(FLOW_INTENT, GROUP, g.id, g.label)
+        for g in data.groups
+        if g.id == NO_GROUP or group_applies(data, g.id, matter_id)
+    ]
 
 
 def hardship_buttons(data: LegalAidData) -> list[dict]:
@@ -205,36 +147,48 @@ class ValidateLegalAidForm(FormValidationAction):
     def name(self) -> str:
         return "validate_legal_aid_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: dict[str, Any]) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[str]:
         return required_slots(legal_aid_data(), tracker.get_slot(MATTER), tracker.get_slot(GROUP))
 
-    def extract_legal_aid_matter(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> dict:
-        return extract_answer(tracker, MATTER, legal_aid_data().matters, FLOW_INTENT, first=True,
-                              form_slots=(GROUP, HARDSHIP))
+    def extract_legal_aid_matter(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict:
+        return extract_answer(
+            tracker, MATTER, legal_aid_data().matters, FLOW_INTENT, first=True, form_slots=(GROUP, HARDSHIP)
+        )
 
-    def extract_legal_aid_group(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> dict:
+    def extract_legal_aid_group(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict:
         return extract_answer(tracker, GROUP, legal_aid_data().groups, FLOW_INTENT)
 
-    def extract_legal_aid_hardship(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                             domain: dict[str, Any]) -> dict:
+    def extract_legal_aid_hardship(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict:
         return extract_answer(tracker, HARDSHIP, legal_aid_data().hardship.answers, FLOW_INTENT)
 
-    def validate_legal_aid_matter(self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                  domain: dict[str, Any]) -> dict:
+    def validate_legal_aid_matter(
+        self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict:
         return accept(MATTER, value, dispatcher, "没太明白是哪类事情。请点选最接近的一项，都不像就选“其他事项”：")
 
-    def validate_legal_aid_group(self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                 domain: dict[str, Any]) -> dict:
+    def validate_legal_aid_group(
+        self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict:
         if value is None or value == UNCLEAR:
             return accept(GROUP, value, dispatcher, "没太明白。请点选您属于哪一类，都不是就选“都不是”：")
         if not group_applies(legal_aid_data(), value, tracker.get_slot(MATTER)):
-            dispatcher.utter_message(text="进城务工人员免予核查经济状况，只适用于讨要工资或工伤赔偿；您这件事还要看经济状况。")
+            dispatcher.utter_message(
+                text="进城务工人员免予核查经济状况，只适用于讨要工资或工伤赔偿；您这件事还要看经济状况。"
+            )
             return {GROUP: NO_GROUP}
         return {GROUP: value}
 
-    def validate_legal_aid_hardship(self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: dict[str, Any]) -> dict:
+    def validate_legal_aid_hardship(
+        self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict:
         return accept(HARDSHIP, value, dispatcher, "没太明白。请点选您家的经济状况：")
 
 
@@ -243,8 +197,11 @@ class LegalAidAskAction(AskAction):
 
     def question(self, tracker: Tracker) -> tuple[str, list[dict]]:
         data = legal_aid_data()
-        buttons = {MATTER: matter_buttons, GROUP: lambda d: group_buttons(d, tracker.get_slot(MATTER)),
-                   HARDSHIP: hardship_buttons}[self.slot](data)
+        buttons = {
+            MATTER: matter_buttons,
+            GROUP: lambda d: group_buttons(d, tracker.get_slot(MATTER)),
+            HARDSHIP: hardship_buttons,
+        }[self.slot](data)
         return QUESTIONS[self.slot], buttons
 
 
@@ -275,7 +232,10 @@ class ActionLegalAidResult(Action):
         assessment = assess(data, matter, tracker.get_slot(GROUP), tracker.get_slot(HARDSHIP))
         first = not tracker.get_slot("disclaimer_shown")
         citations = render.citation_records(assessment.citations + data.apply.citations)
-        dispatcher.utter_message(text=result_text(data, assessment, with_disclaimer=first),
-                                 json_message=render.payload("legal_aid_result", "legal_aid_check", [],
-                                                             citations=citations, outcome=assessment.outcome))
+        dispatcher.utter_message(
+            text=result_text(data, assessment, with_disclaimer=first),
+            json_message=payload.build(
+                "legal_aid_result", "legal_aid_check", [], citations=citations, outcome=assessment.outcome
+            ),
+        )
         return reset + [SlotSet("disclaimer_shown", True)]

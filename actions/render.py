@@ -1,9 +1,11 @@
 """Turn retrieved entries into the bot's replies: answer, citations, next step, disclaimer.
 
 Text is plain Chinese for any channel; the structured parts (intent, entry
-ids, citations with the article's verbatim quote) travel in a custom payload
-that the API passes on and the web page renders.
+ids, citations with the article's verbatim quote) travel in the custom
+payload of ``actions.payload``, which the API passes on and the web page
+renders. Pure: no Rasa SDK.
 """
+
 from __future__ import annotations
 
 from knowledge_base.numerals import parse_article
@@ -25,8 +27,13 @@ def citation_record(law_name: str, article: str, quote: str) -> dict:
     label = parse_article(article).label()
     title = law.title if law else law_name
     short = law.short_name if law else law_name
-    return {"law": title, "short_name": short, "article": label, "quote": quote,
-            "url": f"/api/statutes/{short}/{label}"}
+    return {
+        "law": title,
+        "short_name": short,
+        "article": label,
+        "quote": quote,
+        "url": f"/api/statutes/{short}/{label}",
+    }
 
 
 def citation_records(cited: list[Citation]) -> list[dict]:
@@ -44,9 +51,26 @@ def citations(entry: Entry) -> list[dict]:
     return [citation_record(c.law, c.article, c.quote) for c in entry.citations]
 
 
+def deadline_lines(entry: Entry) -> list[str]:
+    """The 期限提醒 block: each time limit that can cost a right, with the article that sets it."""
+    if not entry.deadlines:
+        return []
+    lines = ["期限提醒："]
+    for deadline in entry.deadlines:
+        record = citation_record(deadline.citation.law, deadline.citation.article, deadline.citation.quote)
+        lines.append(f"·{deadline.what}：{deadline.period}（《{record['short_name']}》{record['article']}）")
+    return lines
+
+
 def answer_text(entry: Entry, with_disclaimer: bool) -> str:
+    """Title, the direct answer (summary) first, what to do, deadlines, legal basis, next steps, disclaimer."""
     # One utterance, no blank lines: Rasa's REST channel would split the text at "\n\n".
-    lines = [f"【{entry.title}】", *[line for line in entry.answer.splitlines() if line.strip()], "法律依据："]
+    lines = [f"【{entry.title}】"]
+    if entry.summary:
+        lines.append(entry.summary)
+    lines += [line for line in entry.answer.splitlines() if line.strip()]
+    lines += deadline_lines(entry)
+    lines.append("法律依据：")
     for record in citations(entry):
         lines.append(f"·《{record['short_name']}》{record['article']}：“{record['quote']}”")
     if entry.next_steps:
@@ -76,16 +100,3 @@ def rephrase_text() -> str:
 def candidates(hits) -> list[dict]:
     """The entries retrieval considered (``Hit`` objects), with their dense similarity, for the staff queue."""
     return [{"id": hit.entry.id, "title": hit.entry.title, "score": round(hit.dense, 4)} for hit in hits]
-
-
-def payload(kind: str, intent: str | None, entries: list[Entry], scores: list[float] | None = None,
-            **extra: object) -> dict:
-    """The structured part of a reply, sent as Rasa's custom ``json_message`` (``extra``: kind-specific fields)."""
-    return {"farun": {
-        "kind": kind,
-        "intent": intent,
-        "entry_ids": [e.id for e in entries],
-        "scores": [round(s, 4) for s in scores or []],
-        "citations": [c for e in entries for c in citations(e)],
-        **extra,
-    }}

@@ -1,9 +1,24 @@
-"""Which collection and areas each topical intent retrieves from."""
+"""Route a legal question by the evidence together: retrieval over every collection, the NLU's areas, the asker's side.
+
+The NLU decides the flow; every legal question (the topical intents,
+out-of-scope, and a fallback with legal content) comes here. Retrieval ranks
+the entries of all collections with one reciprocal-rank fusion of its lists
+(``global_fusion``); the NLU's intent probabilities give each area a prior
+(``area_prior``); the asker's side (``asker_side``: worker, employer, older
+person …, from the words used and the NLU) favours entries written for that
+side and disfavours the opposite side's (``rerank``). ``ROUTES`` keeps the old
+intent → collection gate, used when ``FARUN_ROUTING=intent`` (the ablation
+baseline) and to name a turn's area when no entry was served. Pure: no Rasa
+SDK; the weights were chosen on the project's own labelled sentences.
+"""
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+import re
+from dataclasses import dataclass, field
 
-from knowledge_base.schema import Collection
+from knowledge_base.schema import Area, Collection, Entry, Side
 
 
 @dataclass(frozen=True)
@@ -21,3 +36,208 @@ ROUTES: dict[str, Route] = {
     # A short form-style answer outside any form (「工伤」「包工头」) is taken as a keyword question.
     "inform": Route(Collection.FAQ, frozenset({"wage_arrears", "elderly_services", "legal_services"})),
 }
+
+# The area each topical intent speaks for, when its probability is read as a prior over areas.
+INTENT_AREAS: dict[str, Area] = {
+    "wage_arrears": Area.WAGE_ARREARS,
+    "elderly_services": Area.ELDERLY_SERVICES,
+    "legal_services": Area.LEGAL_SERVICES,
+    "enterprise_risk": Area.ENTERPRISE_RISK,
+    "out_of_scope": Area.OTHER_TOPICS,
+    "legal_aid_check": Area.LEGAL_SERVICES,
+    "mediation_routing": Area.LEGAL_SERVICES,
+    "wage_plan": Area.WAGE_ARREARS,
+}
+INTENT_SIDES: dict[str, Side] = {
+    "wage_arrears": Side.WORKER,
+    "enterprise_risk": Side.EMPLOYER,
+    "elderly_services": Side.OLDER_PERSON,
+}
+OPPOSITE = {Side.WORKER: Side.EMPLOYER, Side.EMPLOYER: Side.WORKER}
+
+RRF_K = 60
+AREA_WEIGHT = 0.5  # a hit's fused score grows by up to this share with the NLU's prior for its area
+SIDE_WEIGHT = 0.3  # … and by this share when written for the asker's side, shrinks by it for the opposite side
+
+# The words that tell who is asking about a job: the worker who is owed, or the employer who owes.
+_I = "(?:我|俺|本人|咱)"
+_FAMILY = "(?:我|俺)(?:爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|媳妇|儿子|女儿|闺女|哥|姐|弟|妹|舅|叔|姨)"
+WORKER_CUES = [
+    re.compile(p)
+    for p in (
+        rf"(?:欠|拖欠|克扣|扣|不发|不给|没发|没给|押)(?:了)?{_I}",
+        rf"{_I}(?:们)?的(?:工资|工钱|加班费|社保|补偿|提成|押金|身份证)",
+        rf"(?:把|将){_I}(?:们)?(?:辞退|开除|解雇|辞了|炒了|开了|裁)",
+        rf"{_I}(?:们)?(?:被|让)(?:公司|单位|老板|厂里|领导)?(?:辞退|开除|解雇|辞了|炒|裁|调岗|降薪)",
+        rf"{_I}(?:们)?(?:在|给).{{0,12}}(?:上班|打工|干活|做工|工作|干了|做了)",
+        rf"{_I}(?:想|要)?(?:辞职|离职|不干了)",
+        rf"{_FAMILY}.{{0,12}}(?:工资|工钱|上班|打工|工地|干活|受伤|工伤)",
+        r"包工头|工头|班长|老板娘|黑心老板|讨薪|要工钱|农民工",
+    )
+]
+EMPLOYER_CUES = [
+    re.compile(p)
+    for p in (
+        rf"{_I}(?:们)?(?:的)?(?:公司|单位|企业|工厂|厂|店|门店|司)(?:的)?(?:员工|职工|工人|店员|服务员)",
+        rf"{_I}(?:是|作为)(?:老板|法人|法定代表人|股东|hr|HR|人事|雇主|负责人|个体户)",
+        r"(?:辞退|开除|解雇|裁掉|炒掉|裁)(?:这个|那个|一个|一名|几个)?(?:员工|职工|工人|店员|他|她)",
+        r"(?:员工|职工|工人|店员)(?:旷工|离职|辞职|不来|不干|受伤|请假|怀孕|偷|泄露|违纪|要求|索要|闹)",
+        r"招(?:聘|人|工)|用工风险|新员工|给员工|跟员工|和员工|与员工|员工的",
+        rf"{_I}(?:们)?(?:开|办)(?:了)?(?:个|一个|家|一家)?(?:公司|厂|店|网店|作坊)",
+        r"(?:我们|我)(?:公司|企业)(?:要|想|该|能|被)",
+    )
+]
+
+
+def routing_mode() -> str:
+    """``retrieval`` (default: every collection, evidence together) or ``intent`` (the old intent gate)."""
+    return os.environ.get("FARUN_ROUTING", "retrieval").strip().lower()
+
+
+def side_aware() -> bool:
+    return os.environ.get("FARUN_SIDE_AWARE", "1").strip().lower() not in {"0", "off", "false", "no"}
+
+
+def area_prior(ranking: list[dict]) -> dict[Area, float]:
+    """The NLU's intent ranking read as a probability per area (intents without an area are left out)."""
+    prior: dict[Area, float] = {}
+    for item in ranking:
+        area = INTENT_AREAS.get(item.get("name") or "")
+        if area is not None:
+            prior[area] = prior.get(area, 0.0) + float(item.get("confidence") or 0.0)
+    return prior
+
+
+def _cue_count(cues: list[re.Pattern], text: str) -> int:
+    return sum(1 for cue in cues if cue.search(text))
+
+
+def asker_side(text: str, ranking: list[dict]) -> Side | None:
+    """Who is asking: the side the words say, else the side of the top topical intent; None when unclear."""
+    worker, employer = _cue_count(WORKER_CUES, text), _cue_count(EMPLOYER_CUES, text)
+    if worker != employer:
+        return Side.WORKER if worker > employer else Side.EMPLOYER
+    topical = [item for item in ranking if (item.get("name") or "") in INTENT_AREAS]
+    if topical:
+        return INTENT_SIDES.get(topical[0]["name"])
+    return None
+
+
+@dataclass
+class Candidate:
+    """A retrieved entry with its evidence: the fused rank score and the score after priors."""
+
+    hit: object  # knowledge_base.retrieval.pipeline.Hit
+    fused: float
+    score: float = 0.0
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def entry(self) -> Entry:
+        return self.hit.entry
+
+
+FUSION_LISTS = ("dense", "second_dense", "answer_dense", "keyword")
+
+
+def global_fusion(hits: list) -> list[Candidate]:
+    """One reciprocal-rank fusion over the hits of every collection (each list re-ranked across collections)."""
+    fused = {id(hit): 0.0 for hit in hits}
+    for name in FUSION_LISTS:
+        scored = [hit for hit in hits if getattr(hit, name, 0.0) > 0.0]
+        scored.sort(key=lambda hit: getattr(hit, name), reverse=True)
+        for rank, hit in enumerate(scored, 1):
+            fused[id(hit)] += 1.0 / (RRF_K + rank)
+    return sorted((Candidate(hit, fused[id(hit)]) for hit in hits), key=lambda c: c.fused, reverse=True)
+
+
+def side_factor(entry_side: Side, asker: Side | None) -> float:
+    if asker is None or entry_side is Side.ANY:
+        return 1.0
+    if entry_side is asker:
+        return 1.0 + SIDE_WEIGHT
+    if OPPOSITE.get(asker) is entry_side:
+        return 1.0 - SIDE_WEIGHT
+    return 1.0
+
+
+def rerank(candidates: list[Candidate], prior: dict[Area, float], asker: Side | None) -> list[Candidate]:
+    """Candidates ordered by fused score × (1 + area prior) × side factor."""
+    for candidate in candidates:
+        area_boost = 1.0 + AREA_WEIGHT * prior.get(candidate.entry.area, 0.0)
+        candidate.score = candidate.fused * area_boost * side_factor(candidate.entry.side, asker)
+    return sorted(candidates, key=lambda c: c.score, reverse=True)
+
+
+def related(candidates: list[Candidate], chosen: Entry, count: int = 2) -> list[Entry]:
+    """The next entries of the chosen entry's area, in ranked order: the 「相关问题」 under an answer."""
+    return [c.entry for c in candidates if c.entry.id != chosen.id and c.entry.area is chosen.area][:count]
+
+
+OUT_OF_SCOPE_EXTRA = 0.10  # an out-of-scope question gets a topical answer only this far above the threshold
+REFERRAL_AREAS = {Area.OTHER_TOPICS}
+SIDE_SWAP_WINDOW = 5
+
+
+@dataclass
+class Decision:
+    """What the answer step does with a legal question, and the entries it rests on."""
+
+    kind: str  # answer | did_you_mean | abstain | referral
+    entries: list[Entry] = field(default_factory=list)  # answered (first) or offered
+    scores: list[float] = field(default_factory=list)
+    related: list[Entry] = field(default_factory=list)  # 「相关问题」 or the other side's entry
+    candidates: list[Candidate] = field(default_factory=list)
+    side: Side | None = None
+
+
+def _confident(policy, candidate: Candidate, extra: float = 0.0) -> bool:
+    return policy.confident([candidate.hit.dense - extra])
+
+
+def _side_swapped(candidates: list[Candidate], policy, asker: Side | None) -> list[Candidate]:
+    """With the side unclear, a resident's (worker's) entry that fits goes before an employer's: answer the resident."""
+    top = candidates[0]
+    if asker is not None or top.entry.side is not Side.EMPLOYER:
+        return candidates
+    for candidate in candidates[1:SIDE_SWAP_WINDOW]:
+        if candidate.entry.side is Side.WORKER and _confident(policy, candidate):
+            return [candidate, top] + [c for c in candidates[1:] if c is not candidate]
+    return candidates
+
+
+def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "topical") -> Decision:
+    """The answer to a legal question from every collection's ``hits`` (``origin``: topical, out_of_scope, fallback)."""
+    asker = asker_side(text, ranking) if side_aware() else None
+    candidates = rerank(global_fusion(hits), area_prior(ranking), asker)
+    if not candidates or not _confident(policy, candidates[0]):
+        return Decision("abstain", candidates=candidates[:3], side=asker)
+    candidates = _side_swapped(candidates, policy, asker)
+    top = candidates[0]
+    if origin == "out_of_scope" and top.entry.area not in REFERRAL_AREAS | {Area.LEGAL_SERVICES}:
+        if not _confident(policy, top, OUT_OF_SCOPE_EXTRA):
+            orientation = next(
+                (c for c in candidates if c.entry.area in REFERRAL_AREAS and _confident(policy, c)), None
+            )
+            entries = [orientation.entry] if orientation else []
+            scores = [orientation.hit.dense] if orientation else []
+            return Decision("referral", entries, scores, candidates=candidates[:3], side=asker)
+    if top.entry.area in REFERRAL_AREAS:
+        return Decision("referral", [top.entry], [top.hit.dense], candidates=candidates[:3], side=asker)
+    offered = [c for c in candidates[:3] if _confident(policy, c)]
+    if len(offered) >= 2 and policy.ambiguous([c.hit.dense for c in offered[:2]], [c.hit.keyword for c in offered[:2]]):
+        return Decision(
+            "did_you_mean",
+            [c.entry for c in offered],
+            [c.hit.dense for c in offered],
+            candidates=candidates[:3],
+            side=asker,
+        )
+    return Decision(
+        "answer",
+        [top.entry],
+        [top.hit.dense],
+        related=related(candidates, top.entry),
+        candidates=candidates[:3],
+        side=asker,
+    )

@@ -7,6 +7,7 @@ much (yuan) in colloquial Chinese (「三个月」「半年多」「两万多」
 「8000块」「1.5万」), which evidence the person has (several at once, or
 none), and whether they are a migrant worker.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,7 +23,19 @@ EVIDENCE = {  # code -> (label shown to the user, words that name it)
     "iou": ("欠条", ("欠条", "欠据", "白条", "结算单", "对账单", "承诺书")),
 }
 NO_EVIDENCE = "none"
-UNKNOWN_WORDS = ("不清楚", "不太清楚", "不知道", "记不清", "记不太清", "记不得", "不记得", "说不准", "不好说", "不确定", "忘了")
+UNKNOWN_WORDS = (
+    "不清楚",
+    "不太清楚",
+    "不知道",
+    "记不清",
+    "记不太清",
+    "记不得",
+    "不记得",
+    "说不准",
+    "不好说",
+    "不确定",
+    "忘了",
+)
 
 _TIME_WORDS = ("年", "月", "天", "周", "星期", "号", "开始", "以来", "至今", "一直", "过年", "春节")
 _MONEY_WORDS = ("钱", "元", "块", "万", "千", "百", "工资", "工钱", "提成", "加班费")
@@ -38,7 +51,9 @@ _SEPARATORS = r"(?:[，,、。；;/+\s]|以及|还有|也有|另外|和|跟|与|
 _NUMBER = rf"(\d+(?:\.\d+)?|{NUMBER_PATTERN}|半)"
 _DURATION = re.compile(rf"{_NUMBER}\s*(个)?\s*(半)?\s*(多)?\s*(个)?\s*(年|月|周|星期|礼拜|天)(半)?")
 _MONTHS_PER_UNIT = {"年": 12.0, "月": 1.0, "周": 0.25, "星期": 0.25, "礼拜": 0.25, "天": 1 / 30}
-_AMOUNT = re.compile(rf"{_NUMBER}\s*(多|来|余)?\s*([万千百wWkK])?\s*([一二三四五六七八九两\d])?\s*(多|来|余)?\s*(元|块|圆)?")
+_AMOUNT = re.compile(
+    rf"{_NUMBER}\s*(多|来|余)?\s*([万千百wWkK])?\s*([一二三四五六七八九两\d])?\s*(多|来|余)?\s*(元|块|圆)?"
+)
 _MULTIPLIERS = {"万": 10000, "w": 10000, "W": 10000, "千": 1000, "k": 1000, "K": 1000, "百": 100}
 
 
@@ -59,8 +74,11 @@ def is_unknown(text: str) -> bool:
 
 def debtor_type(text: str) -> str | None:
     """Who owes the money; construction work wins over a missing contract, which wins over employer."""
-    for code, words in (("subcontractor", _SUBCONTRACTOR_WORDS), ("no_contract", _NO_CONTRACT_WORDS),
-                        ("employer", _EMPLOYER_WORDS)):
+    for code, words in (
+        ("subcontractor", _SUBCONTRACTOR_WORDS),
+        ("no_contract", _NO_CONTRACT_WORDS),
+        ("employer", _EMPLOYER_WORDS),
+    ):
         if any(word in text for word in words):
             return code
     return None
@@ -98,7 +116,7 @@ def amount_yuan(text: str) -> float | None:
     """Roughly how much is owed, in yuan: 「两万多」 20000, 「8000块」 8000, 「1.5万」 15000, 「三千五」 3500."""
     for match in _AMOUNT.finditer(text):
         number, _, unit, tail, _, currency = match.groups()
-        if not unit and not currency and match.end() < len(text) and text[match.end():].lstrip()[:1] in "个年月天周":
+        if not unit and not currency and match.end() < len(text) and text[match.end() :].lstrip()[:1] in "个年月天周":
             continue  # 「三个月」 is a duration, not money
         try:
             value = colloquial_int(number)

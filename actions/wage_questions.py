@@ -5,6 +5,7 @@ Rasa asks for a slot with ``action_ask_<slot>``; one small action per slot
 offers the evidence not chosen yet). Button payloads are plain words that
 ``actions.wage_answers`` reads, so clicking and typing go the same way.
 """
+
 from __future__ import annotations
 
 from rasa_sdk import Tracker
@@ -22,25 +23,34 @@ def _buttons(*pairs: tuple[str, str]) -> list[dict]:
 QUESTIONS: dict[str, tuple[str, list[dict]]] = {
     "wage_triage_debtor": (
         "好的，我问您5个问题，再给您一份按顺序走的讨薪方案，随时可以说「算了」退出。\n第1问：欠您工资的是谁？",
-        _buttons(("公司或老板（直接雇我的）", "公司或老板"), ("工地包工头（建设工程）", "工地包工头"),
-                 ("没签劳动合同的雇主", "没签合同"))),
+        _buttons(
+            ("公司或老板（直接雇我的）", "公司或老板"),
+            ("工地包工头（建设工程）", "工地包工头"),
+            ("没签劳动合同的雇主", "没签合同"),
+        ),
+    ),
     "wage_triage_duration": (
         "第2问：工资拖了多久了？比如「三个月」「半年」。",
         _buttons(("一个月左右", "一个月"), ("三个月左右", "三个月"), ("半年左右", "半年"), ("一年以上", "一年多"))
-        + [UNKNOWN_BUTTON]),
-    "wage_triage_amount": (
-        "第3问：大概欠您多少钱？比如「8000块」「两万多」，说个大概就行。",
-        [UNKNOWN_BUTTON]),
+        + [UNKNOWN_BUTTON],
+    ),
+    "wage_triage_amount": ("第3问：大概欠您多少钱？比如「8000块」「两万多」，说个大概就行。", [UNKNOWN_BUTTON]),
     "wage_triage_evidence": (
         "第4问：您手里有哪些证据？可以一项一项点，也可以直接打字说几样，比如「工资条和聊天记录」。",
-        _buttons(("劳动合同", "劳动合同"), ("工资条/银行流水", "工资条"), ("考勤记录", "考勤记录"),
-                 ("聊天记录", "聊天记录"), ("欠条", "欠条"), ("都没有", "都没有"))),
+        _buttons(
+            ("劳动合同", "劳动合同"),
+            ("工资条/银行流水", "工资条"),
+            ("考勤记录", "考勤记录"),
+            ("聊天记录", "聊天记录"),
+            ("欠条", "欠条"),
+            ("都没有", "都没有"),
+        ),
+    ),
     "wage_triage_evidence_done": (
         "还有别的证据吗？（已选：{chosen}）可以接着点，没有了就点「没有了」。",
-        [{"title": "没有了", "payload": "没有了"}]),
-    "wage_triage_migrant": (
-        "第5问：您是进城务工人员（农民工）吗？",
-        _buttons(("是", "是的"), ("不是", "不是"))),
+        [{"title": "没有了", "payload": "没有了"}],
+    ),
+    "wage_triage_migrant": ("第5问：您是进城务工人员（农民工）吗？", _buttons(("是", "是的"), ("不是", "不是"))),
 }
 HINTS = {
     "wage_triage_debtor": "请点选下面的一项，或说「公司」「包工头」「没签合同」。",

@@ -11,81 +11,30 @@ picks the steps of ``knowledge_base/services/wage_plan.yml`` whose conditions
 hold, each with its statute, and ends with the next step and (once per
 conversation) the disclaimer.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import render, wage_answers
+from actions import payload, render, wage_answers
 from actions.forms import INTERRUPTING_INTENTS, QUESTION_INTENTS, form_slot_resets, is_question, may_answer
 from actions.wage_questions import HINTS
-from knowledge_base.schema import Citation
-from knowledge_base.service_data import StrictModel, load_service
+from knowledge_base.service_data.wage_plan import PlanStep, Situation, plan_steps, tailored_steps
 
 FORM = "wage_triage_form"
 EVIDENCE_DONE = "wage_triage_evidence_done"
-Debtor = Literal["employer", "subcontractor", "no_contract"]
-EvidenceCode = Literal["contract", "payslip", "attendance", "chat", "iou"]
-DEBTOR_LABELS = {"employer": "公司或老板", "subcontractor": "工地包工头（建设工程）", "no_contract": "没签劳动合同的雇主"}
+DEBTOR_LABELS = {
+    "employer": "公司或老板",
+    "subcontractor": "工地包工头（建设工程）",
+    "no_contract": "没签劳动合同的雇主",
+}
 
 FREE_TEXT_INTENTS = {"inform", "nlu_fallback"}
 UNKNOWN_LABEL = "不清楚"
-
-
-class StepCondition(StrictModel):
-    debtor: list[Debtor] | None = None
-    migrant: bool | None = None
-    evidence_any: list[EvidenceCode] | None = None
-    evidence_none: list[EvidenceCode] | None = None
-    min_months: float | None = None
-
-
-class Situation(BaseModel):
-    """The form's answers, as the plan needs them."""
-
-    debtor: Debtor
-    months: float | None = None
-    yuan: float | None = None
-    evidence: list[str] = []
-    migrant: bool
-
-    def meets(self, when: StepCondition) -> bool:
-        return ((when.debtor is None or self.debtor in when.debtor)
-                and (when.migrant is None or self.migrant == when.migrant)
-                and (when.evidence_any is None or bool(set(when.evidence_any) & set(self.evidence)))
-                and (when.evidence_none is None or not set(when.evidence_none) & set(self.evidence))
-                and (when.min_months is None or (self.months is not None and self.months >= when.min_months)))
-
-
-class PlanStep(StrictModel):
-    text: str
-    when: StepCondition = StepCondition()
-    next: str | None = None
-    citations: list[Citation] = Field(min_length=1)
-
-
-class WagePlan(StrictModel):
-    """``knowledge_base/services/wage_plan.yml``: every step of the plan, in order."""
-
-    steps: list[PlanStep] = Field(min_length=1)
-
-
-@lru_cache(maxsize=1)
-def wage_plan() -> WagePlan:
-    return load_service("wage_plan", WagePlan)
-
-
-def plan_steps() -> list[PlanStep]:
-    return wage_plan().steps
-
-
-def tailored_steps(situation: Situation, steps: list[PlanStep]) -> list[PlanStep]:
-    return [step for step in steps if situation.meets(step.when)]
 
 
 def _number(value: float) -> str:
@@ -96,8 +45,10 @@ def situation_text(situation: Situation, duration: str | None, amount: str | Non
     months = f"约{_number(situation.months)}个月" if situation.months is not None else (duration or UNKNOWN_LABEL)
     yuan = f"约{_number(situation.yuan)}元" if situation.yuan is not None else (amount or UNKNOWN_LABEL)
     who = "进城务工人员" if situation.migrant else "非进城务工人员"
-    return (f"您的情况：欠薪的是{DEBTOR_LABELS[situation.debtor]}；拖欠{months}；金额{yuan}；"
-            f"证据：{wage_answers.evidence_labels(situation.evidence)}；{who}。")
+    return (
+        f"您的情况：欠薪的是{DEBTOR_LABELS[situation.debtor]}；拖欠{months}；金额{yuan}；"
+        f"证据：{wage_answers.evidence_labels(situation.evidence)}；{who}。"
+    )
 
 
 def plan_text(steps: list[PlanStep], header: str, with_disclaimer: bool) -> str:
@@ -153,8 +104,12 @@ def _read_evidence(text: str, intent: str | None, chosen: list[str]) -> dict[str
         return {EVIDENCE_DONE: True}
     found = set(chosen) | set(codes)
     merged = [code for code in (*wage_answers.EVIDENCE, wage_answers.NO_EVIDENCE) if code in found]
-    done = (merged == [wage_answers.NO_EVIDENCE] or len(codes) > 1 or len(merged) == len(wage_answers.EVIDENCE)
-            or wage_answers.says_that_is_all(text))
+    done = (
+        merged == [wage_answers.NO_EVIDENCE]
+        or len(codes) > 1
+        or len(merged) == len(wage_answers.EVIDENCE)
+        or wage_answers.says_that_is_all(text)
+    )
     return {"wage_triage_evidence": merged, EVIDENCE_DONE: True if done else None}
 
 
@@ -184,8 +139,9 @@ class ValidateWageTriageForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return {}
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        reading = read_answer(slot, tracker.latest_message.get("text") or "", intent,
-                              tracker.get_slot("wage_triage_evidence"))
+        reading = read_answer(
+            slot, tracker.latest_message.get("text") or "", intent, tracker.get_slot("wage_triage_evidence")
+        )
         if reading is None:
             return {}
         if reading == {slot: None}:
@@ -204,36 +160,43 @@ class ValidateWageTriageForm(FormValidationAction):
     def extract_wage_triage_evidence(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         return self._extract("wage_triage_evidence", dispatcher, tracker)
 
-    def extract_wage_triage_evidence_done(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                          domain: dict) -> dict:
+    def extract_wage_triage_evidence_done(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         return self._extract(EVIDENCE_DONE, dispatcher, tracker)
 
     def extract_wage_triage_migrant(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict) -> dict:
         return self._extract("wage_triage_migrant", dispatcher, tracker)
 
-    def validate_wage_triage_debtor(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: dict) -> dict:
+    def validate_wage_triage_debtor(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         return {"wage_triage_debtor": value if value in wage_answers.DEBTORS else None}
 
-    def validate_wage_triage_duration(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: dict) -> dict:
+    def validate_wage_triage_duration(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         return {"wage_triage_duration": value, "wage_triage_months": wage_answers.duration_months(value or "")}
 
-    def validate_wage_triage_amount(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: dict) -> dict:
+    def validate_wage_triage_amount(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         return {"wage_triage_amount": value, "wage_triage_yuan": wage_answers.amount_yuan(value or "")}
 
-    def validate_wage_triage_evidence(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: dict) -> dict:
+    def validate_wage_triage_evidence(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         known = isinstance(value, list) and value and set(value) <= {*wage_answers.EVIDENCE, wage_answers.NO_EVIDENCE}
         return {"wage_triage_evidence": value if known else None}
 
-    def validate_wage_triage_evidence_done(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                           domain: dict) -> dict:
+    def validate_wage_triage_evidence_done(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         return {EVIDENCE_DONE: True if value is True else None}
 
-    def validate_wage_triage_migrant(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                     domain: dict) -> dict:
+    def validate_wage_triage_migrant(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict
+    ) -> dict:
         return {"wage_triage_migrant": value if isinstance(value, bool) else None}
 
 
@@ -244,16 +207,20 @@ class ActionWageTriagePlan(Action):
         return "action_wage_triage_plan"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
-        situation = Situation(debtor=tracker.get_slot("wage_triage_debtor"),
-                              months=tracker.get_slot("wage_triage_months"),
-                              yuan=tracker.get_slot("wage_triage_yuan"),
-                              evidence=tracker.get_slot("wage_triage_evidence") or [],
-                              migrant=tracker.get_slot("wage_triage_migrant"))
+        situation = Situation(
+            debtor=tracker.get_slot("wage_triage_debtor"),
+            months=tracker.get_slot("wage_triage_months"),
+            yuan=tracker.get_slot("wage_triage_yuan"),
+            evidence=tracker.get_slot("wage_triage_evidence") or [],
+            migrant=tracker.get_slot("wage_triage_migrant"),
+        )
         steps = tailored_steps(situation, plan_steps())
-        header = situation_text(situation, tracker.get_slot("wage_triage_duration"),
-                                tracker.get_slot("wage_triage_amount"))
+        header = situation_text(
+            situation, tracker.get_slot("wage_triage_duration"), tracker.get_slot("wage_triage_amount")
+        )
         first = not tracker.get_slot("disclaimer_shown")
-        payload = render.payload("plan", "wage_plan", [],
-                                 citations=render.citation_records([c for step in steps for c in step.citations]))
-        dispatcher.utter_message(text=plan_text(steps, header, with_disclaimer=first), json_message=payload)
+        reply = payload.build(
+            "plan", "wage_plan", [], citations=render.citation_records([c for step in steps for c in step.citations])
+        )
+        dispatcher.utter_message(text=plan_text(steps, header, with_disclaimer=first), json_message=reply)
         return [SlotSet("disclaimer_shown", True), *form_slot_resets(FORM, domain)]

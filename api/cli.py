@@ -7,6 +7,7 @@ published entries from the database; ``--format csv|xlsx --out FILE``: as a
 spreadsheet), ``kb import`` (a spreadsheet, through the review workflow),
 ``eval``, ``bench`` and ``admin create``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,11 +17,16 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from api.curation.commands import (add_admin_parser, add_kb_spreadsheet_options, export_spreadsheet_file,
-                                   export_published_yaml)
+from api.curation.commands import (
+    add_admin_parser,
+    add_kb_spreadsheet_options,
+    export_published_yaml,
+    export_spreadsheet_file,
+)
 from knowledge_base.loader import ENTRIES_DIR, load_knowledge_base
 from knowledge_base.numerals import parse_article
 from knowledge_base.schema import Collection
+from knowledge_base.service_data import service_problems
 from knowledge_base.statutes import default_corpus
 from knowledge_base.validator import validate
 
@@ -32,12 +38,17 @@ def _print_json(data) -> None:
 def cmd_kb_validate(args: argparse.Namespace) -> int:
     kb = load_knowledge_base(args.root)
     problems = validate(kb, default_corpus(), guide_complete=not args.partial_guide)
+    service_citations, service_problems_found = service_problems(default_corpus())
+    problems += service_problems_found
     if args.only:
         problems = [p for p in problems if p.where.startswith(args.only)]
     for problem in problems:
         print(f"✗ {problem}", file=sys.stderr)
     citations = sum(len(entry.citations) for entry in kb.entries)
-    print(f"{len(kb.entries)} entries, {citations} citations checked, {len(problems)} problems")
+    print(
+        f"{len(kb.entries)} entries, {citations} citations checked, "
+        f"{service_citations} citations in knowledge_base/services checked, {len(problems)} problems"
+    )
     return 1 if problems else 0
 
 
@@ -56,8 +67,9 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
         "guide_items": len(guide),
         "guide_items_per_issue": {str(k): v for k, v in sorted(Counter(e.issue for e in guide).items())},
         "citations": sum(len(e.citations) for e in kb.entries),
-        "citations_per_law": dict(Counter(_law_short_name(c.law) for e in kb.entries for c in e.citations)
-                                  .most_common()),
+        "citations_per_law": dict(
+            Counter(_law_short_name(c.law) for e in kb.entries for c in e.citations).most_common()
+        ),
     }
     _print_json(stats)
     return 0
@@ -98,12 +110,21 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     retriever = Retriever(load_knowledge_base().entries)
     result = retriever.search(args.question, args.collection, k=args.k)
-    hits = [{"id": h.entry.id, "title": h.entry.title, "collection": h.entry.collection.value,
-             "area": h.entry.area.value, "score": round(h.score, 5), "dense": round(h.dense, 4),
-             "keyword": round(h.keyword, 3), "citations": citations(h.entry)} for h in result.hits]
+    hits = [
+        {
+            "id": h.entry.id,
+            "title": h.entry.title,
+            "collection": h.entry.collection.value,
+            "area": h.entry.area.value,
+            "score": round(h.score, 5),
+            "dense": round(h.dense, 4),
+            "keyword": round(h.keyword, 3),
+            "citations": citations(h.entry),
+        }
+        for h in result.hits
+    ]
     if args.json:
-        _print_json({"query": result.query, "confident": result.confident, "ambiguous": result.ambiguous,
-                     "hits": hits})
+        _print_json({"query": result.query, "confident": result.confident, "ambiguous": result.ambiguous, "hits": hits})
     else:
         for hit in hits:
             print(f"{hit['dense']:.3f}  {hit['id']:<32} {hit['title']}")
@@ -115,8 +136,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     import httpx
 
     try:
-        response = httpx.post(f"{args.url}/api/chat", json={"sender": args.sender, "message": args.question},
-                              timeout=60)
+        response = httpx.post(
+            f"{args.url}/api/chat", json={"sender": args.sender, "message": args.question}, timeout=60
+        )
     except httpx.HTTPError as exc:
         print(f"无法连接 {args.url}：{exc}。请先运行 make run。", file=sys.stderr)
         return 2
@@ -171,13 +193,48 @@ def cmd_run(args: argparse.Namespace) -> int:
         stack.stop()
 
 
+def cmd_eval_real(args: argparse.Namespace) -> int:
+    """``eval --real``: the dev questions through the whole stack (own, or ``--real-url``); ``--compare``: saved runs."""
+    from api.evaluation import served, served_report
+    from api.evaluation.suite import REPORT_DIR
+
+    out = Path(args.out or REPORT_DIR)
+    try:
+        result = {}
+        if args.real or args.real_url:
+            result = served.run_real(
+                Path(args.dev or served.DEFAULT_DEV),
+                Path(args.labels or served.DEFAULT_LABELS),
+                out,
+                args.config,
+                api_url=args.real_url,
+                limit=args.limit,
+            )
+        if args.compare is not None:
+            names = args.compare or served_report.saved_runs(out)
+            if result and result["config"] not in names:
+                names.append(result["config"])
+            comparison = served_report.compare(names, out)
+            result = {"run": result, "compare": comparison} if result else comparison
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(f"eval --real failed: {exc}", file=sys.stderr)
+        return 1
+    _print_json(result)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.real or args.real_url or args.compare is not None:
+        return cmd_eval_real(args)
     from api.evaluation.routing import DEFAULT_FILE
     from api.evaluation.suite import REPORT_DIR, run_eval
 
     try:
-        summary = run_eval([Path(f) for f in args.file or [DEFAULT_FILE]], Path(args.out or REPORT_DIR),
-                           with_routing=not args.no_routing)
+        summary = run_eval(
+            [Path(f) for f in args.file or [DEFAULT_FILE]],
+            Path(args.out or REPORT_DIR),
+            with_routing=not args.no_routing,
+        )
     except (OSError, ValueError, RuntimeError) as exc:
         print(f"eval failed: {exc}", file=sys.stderr)
         return 1
@@ -219,8 +276,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--yaml", type=Path, metavar="DIR", help="write the database's published entries to DIR")
     export.set_defaults(func=cmd_kb_export)
     for kb_parser in kb.choices.values():
-        kb_parser.add_argument("--root", type=_entries_dir, default=ENTRIES_DIR, metavar="PATH",
-                               help="entries folder (default: knowledge_base/entries)")
+        kb_parser.add_argument(
+            "--root",
+            type=_entries_dir,
+            default=ENTRIES_DIR,
+            metavar="PATH",
+            help="entries folder (default: knowledge_base/entries)",
+        )
     add_kb_spreadsheet_options(export, kb)
     add_admin_parser(sub)
     ask = sub.add_parser("ask", help="ask the running bot through the API")
@@ -250,6 +312,26 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--file", action="append", help="labelled {text, area} JSON lines (repeatable)")
     evaluate.add_argument("--out", help="report directory (default reports/)")
     evaluate.add_argument("--no-routing", action="store_true", help="skip routing (no Rasa needed)")
+    evaluate.add_argument(
+        "--real", action="store_true", help="what users got: the dev questions through the whole stack (eval_real.md)"
+    )
+    evaluate.add_argument("--real-url", metavar="URL", help="with --real: use this running API instead of starting one")
+    evaluate.add_argument(
+        "--dev", metavar="PATH", help="dev questions {id, text, area} (default ../shared/eval/real_questions_dev.jsonl)"
+    )
+    evaluate.add_argument(
+        "--labels", metavar="PATH", help="dev entry labels (default tests/data/real_dev_labels.jsonl)"
+    )
+    evaluate.add_argument("--config", default="default", metavar="NAME", help="name of this --real run (saved as such)")
+    evaluate.add_argument(
+        "--compare",
+        nargs="*",
+        metavar="NAME",
+        help="saved --real runs side by side (no names: all saved; with --real: this run too)",
+    )
+    evaluate.add_argument(
+        "--limit", type=int, metavar="N", help="with --real: only the first N questions (a smoke run)"
+    )
     evaluate.set_defaults(func=cmd_eval)
 
     bench = sub.add_parser("bench", help="latency, throughput, memory and index scaling report under reports/")

@@ -1,4 +1,5 @@
 """The FastAPI application: Farun's only public surface (chat API, search, statutes, health, staff curation)."""
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -8,9 +9,9 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from api import admin
-from api.curation.seed import open_seeded_database
 from api.dependencies import get_retriever
 from api.routers import analytics, chat, curation, health, search, spreadsheets, statutes, unanswered, web, wechat
+from knowledge_base.store.seed import open_seeded_database
 
 
 @asynccontextmanager

@@ -1,4 +1,5 @@
 """Pydantic models: the API's contract (request and response bodies)."""
+
 from __future__ import annotations
 
 from pydantic import BaseModel, Field

@@ -1,4 +1,5 @@
-"""HTTP client of the Rasa server on loopback: the REST channel and the tracker's latest intent."""
+"""HTTP client of the Rasa server on loopback: Farun's REST channel (``bot/channels.py``) and the status."""
+
 from __future__ import annotations
 
 import httpx
@@ -20,23 +21,15 @@ class RasaClient:
 
     async def send(self, sender: str, message: str) -> list[dict]:
         try:
-            response = await self.client.post(f"{self.settings.rasa_url}/webhooks/rest/webhook",
-                                              json={"sender": sender, "message": message},
-                                              timeout=self.settings.rasa_timeout)
+            response = await self.client.post(
+                f"{self.settings.rasa_url}/webhooks/farun/webhook",
+                json={"sender": sender, "message": message},
+                timeout=self.settings.rasa_timeout,
+            )
             response.raise_for_status()
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc
         return response.json()
-
-    async def latest_intent(self, sender: str) -> dict:
-        try:
-            response = await self.client.get(f"{self.settings.rasa_url}/conversations/{sender}/tracker",
-                                             params={**self._params(), "include_events": "NONE"},
-                                             timeout=self.settings.rasa_timeout)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise RasaUnavailable(str(exc)) from exc
-        return (response.json().get("latest_message") or {}).get("intent") or {}
 
     async def status(self) -> tuple[bool, str]:
         try:

@@ -1,4 +1,5 @@
 """Runtime settings from the environment (all loopback by default)."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ Used by ``farun run`` (and so ``make run``) and by the end-to-end tests. Every
 process listens on 127.0.0.1 only; Rasa's HTTP API needs a random auth token
 that only the API knows.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,11 +20,11 @@ from pathlib import Path
 import httpx
 
 from api import warm_up
+from knowledge_base.settings import log_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = Path(os.environ.get("FARUN_RASA_VENV", ROOT / ".venv-rasa")) / "bin" / "rasa"
 MODEL = ROOT / "models" / "farun.tar.gz"
-LOG_DIR = Path(os.environ.get("FARUN_DATA_DIR", ROOT / "var")) / "logs"
 
 
 def free_port() -> int:
@@ -49,10 +50,15 @@ class Stack:
         return f"http://127.0.0.1:{self.rasa_port}"
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SANIC_HOST": "127.0.0.1",
-                "FARUN_RASA_URL": self.rasa_url, "FARUN_RASA_TOKEN": self.token,
-                "FARUN_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook",
-                "PYTHONPATH": str(ROOT)}
+        return {
+            **os.environ,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SANIC_HOST": "127.0.0.1",
+            "FARUN_RASA_URL": self.rasa_url,
+            "FARUN_RASA_TOKEN": self.token,
+            "FARUN_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "PYTHONPATH": str(ROOT),
+        }
 
     def commands(self) -> dict[str, list[str]]:
         if not RASA_BIN.exists():
@@ -61,30 +67,55 @@ class Stack:
             raise FileNotFoundError(f"{MODEL} is missing: run `make train` first")
         return {
             "actions": [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(self.action_port)],
-            "rasa": [str(RASA_BIN), "run", "--enable-api", f"--auth-token={self.token}", "-i", "127.0.0.1",
-                     "-p", str(self.rasa_port), "--model", str(MODEL), "--endpoints", "bot/endpoints.yml",
-                     "--credentials", "bot/credentials.yml"],
-            "api": [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-                    "--port", str(self.api_port), "--log-level", "warning"],
+            "rasa": [
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                f"--auth-token={self.token}",
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(self.rasa_port),
+                "--model",
+                str(MODEL),
+                "--endpoints",
+                "bot/endpoints.yml",
+                "--credentials",
+                "bot/credentials.yml",
+            ],
+            "api": [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.api_port),
+                "--log-level",
+                "warning",
+            ],
         }
 
     def start(self, timeout: float = 300) -> None:
         """Start all three and wait until /health says every part is up."""
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        logs = log_dir()  # read now, not at import: a test's FARUN_DATA_DIR keeps var/ untouched
+        logs.mkdir(parents=True, exist_ok=True)
         for port in (self.rasa_port, self.action_port, self.api_port):
             with socket.socket() as sock:
                 if sock.connect_ex(("127.0.0.1", port)) == 0:
                     raise RuntimeError(f"port {port} is already in use: is another Farun running?")
         for name, command in self.commands().items():
-            log = open(LOG_DIR / f"{name}.log", "ab")
-            self.processes[name] = subprocess.Popen(command, cwd=ROOT, env=self.env(), stdout=log,
-                                                    stderr=subprocess.STDOUT, start_new_session=True)
+            log = open(logs / f"{name}.log", "ab")
+            self.processes[name] = subprocess.Popen(
+                command, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     self.stop()
-                    raise RuntimeError(f"{name} exited with {process.returncode}; see {LOG_DIR / (name + '.log')}")
+                    raise RuntimeError(f"{name} exited with {process.returncode}; see {logs / (name + '.log')}")
             try:
                 if httpx.get(f"{self.api_url}/health", timeout=5).status_code == 200:
                     self._warm_up()
@@ -93,7 +124,7 @@ class Stack:
                 pass
             time.sleep(1)
         self.stop()
-        raise TimeoutError(f"the stack did not become healthy in {timeout:.0f}s; logs in {LOG_DIR}")
+        raise TimeoutError(f"the stack did not become healthy in {timeout:.0f}s; logs in {logs}")
 
     @property
     def warm_up_sender(self) -> str:
@@ -103,8 +134,12 @@ class Stack:
         """One question through the stack, so the action server loads its index before users come
         (loading it at import would clash with Sanic's process start-up). Its header keeps it out of the
         turn log and so off the staff dashboard (``api.warm_up``)."""
-        httpx.post(f"{self.api_url}/api/chat", json={"sender": self.warm_up_sender, "message": "拖欠工资怎么办"},
-                   headers={warm_up.HEADER: self.token}, timeout=120)
+        httpx.post(
+            f"{self.api_url}/api/chat",
+            json={"sender": self.warm_up_sender, "message": "拖欠工资怎么办"},
+            headers={warm_up.HEADER: self.token},
+            timeout=120,
+        )
 
     def stop(self) -> None:
         for process in self.processes.values():

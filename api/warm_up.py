@@ -9,6 +9,7 @@ messages. The sender id plays no part: a user cannot hide their turns from
 staff by choosing one, and a header without the right token (compared in
 constant time) is ignored.
 """
+
 from __future__ import annotations
 
 import secrets

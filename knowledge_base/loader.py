@@ -5,6 +5,7 @@ FAQ files (``entries/faq/*.yml``) hold ``collection``, ``area`` and a list of
 its number, theme, browsing topic and ``items``. Items are numbered by their
 position in the issue. File-level fields are defaults for every entry in it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -53,8 +54,13 @@ def load_file(path: Path) -> tuple[list[Entry], list[GuideIssue]]:
         except ValidationError as exc:
             raise EntryFileError(f"{path.name} issue {meta.get('issue')}: {exc}") from exc
         for number, raw in enumerate(items, start=1):
-            item_defaults = {"collection": "guide", "area": "enterprise_risk", **defaults,
-                             "issue": meta["issue"], "item": number}
+            item_defaults = {
+                "collection": "guide",
+                "area": "enterprise_risk",
+                **defaults,
+                "issue": meta["issue"],
+                "item": number,
+            }
             entries.append(_entry(raw, item_defaults, f"{path.name} 第{meta['issue']}期第{number}条"))
     return entries, issues
 

@@ -5,13 +5,13 @@ Statutes number their articles in Chinese numerals (第二百七十六条之一,
 1067条). This module turns one into the other and parses a full article
 reference into an ``ArticleNo`` (number plus the 之N suffix).
 """
+
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-           "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_CHARS = "".join(_DIGITS) + "".join(_UNITS)
 NUMBER_PATTERN = rf"(?:\d+|[{_CN_CHARS}]+)"
@@ -74,7 +74,8 @@ def to_chinese(number: int) -> str:
 def parse_article(text: str) -> ArticleNo:
     """Parse 第八十二条, 82条, 第276条之一 or a bare number into an ``ArticleNo``."""
     match = re.fullmatch(ARTICLE_PATTERN, text.strip()) or re.fullmatch(
-        rf"({NUMBER_PATTERN})(?:\s*之\s*({NUMBER_PATTERN}))?", text.strip())
+        rf"({NUMBER_PATTERN})(?:\s*之\s*({NUMBER_PATTERN}))?", text.strip()
+    )
     if not match:
         raise ValueError(f"not an article number: {text!r}")
     number, suffix = match.group(1), match.group(2)

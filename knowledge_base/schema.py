@@ -5,6 +5,7 @@ the enterprise legal-risk guide (collection ``guide``, with its issue and item
 number, the risk, how to prevent it and an optional illustrative case). Every
 entry carries the questions users ask, its statute citations and next steps.
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -25,7 +26,19 @@ class Area(str, Enum):
     ENTERPRISE_RISK = "enterprise_risk"
 
 
-FAQ_AREAS = {Area.WAGE_ARREARS, Area.ELDERLY_SERVICES, Area.LEGAL_SERVICES, Area.OTHER_TOPICS}
+# Enterprise questions beyond the guide's 169 items are FAQ entries of area enterprise_risk.
+FAQ_AREAS = {Area.WAGE_ARREARS, Area.ELDERLY_SERVICES, Area.LEGAL_SERVICES, Area.OTHER_TOPICS, Area.ENTERPRISE_RISK}
+SUMMARY_MAX_CHARS = 60
+
+
+class Side(str, Enum):
+    """Whose question an entry answers: routing prefers entries on the asker's side."""
+
+    WORKER = "worker"
+    EMPLOYER = "employer"
+    OLDER_PERSON = "older_person"
+    FAMILY = "family"
+    ANY = "any"
 
 
 class Citation(BaseModel):
@@ -38,6 +51,16 @@ class Citation(BaseModel):
     quote: str = Field(min_length=4, max_length=60, description="verbatim substring of the article")
 
 
+class Deadline(BaseModel):
+    """A time limit that can cost a right, with the statute that sets it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    what: str = Field(min_length=2, description="what must be done, e.g. 申请劳动仲裁")
+    period: str = Field(min_length=1, description="the limit in words, e.g. 自知道权利被侵害之日起一年内")
+    citation: Citation
+
+
 class Entry(BaseModel):
     """One answer in the knowledge base."""
 
@@ -47,6 +70,13 @@ class Entry(BaseModel):
     collection: Collection
     area: Area
     title: str = Field(min_length=2)
+    summary: str | None = Field(
+        default=None,
+        min_length=4,
+        max_length=SUMMARY_MAX_CHARS,
+        description="one sentence that answers directly, shown first",
+    )
+    side: Side = Field(default=Side.ANY, description="whose question the entry answers")
     questions: list[str] = Field(min_length=1)
     answer_text: str | None = Field(default=None, alias="answer", description="FAQ answer")
     issue: int | None = Field(default=None, ge=1, le=68, description="guide issue number (第N期)")
@@ -55,6 +85,7 @@ class Entry(BaseModel):
     prevention: str | None = None
     case: str | None = None
     citations: list[Citation] = Field(default_factory=list)
+    deadlines: list[Deadline] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
 
@@ -71,8 +102,16 @@ class Entry(BaseModel):
         if self.collection is Collection.GUIDE:
             if self.area is not Area.ENTERPRISE_RISK:
                 raise ValueError(f"企业法律风险指引条目的「领域」必须是 {Area.ENTERPRISE_RISK.value}")
-            missing = [label for label, value in (("期号", self.issue), ("条目序号", self.item), ("风险", self.risk),
-                                                  ("防范", self.prevention)) if not value]
+            missing = [
+                label
+                for label, value in (
+                    ("期号", self.issue),
+                    ("条目序号", self.item),
+                    ("风险", self.risk),
+                    ("防范", self.prevention),
+                )
+                if not value
+            ]
             if missing:
                 raise ValueError(f"企业法律风险指引条目必须填写{'、'.join(f'「{label}」' for label in missing)}")
         else:

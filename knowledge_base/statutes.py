@@ -7,6 +7,7 @@ the Civil Code split into books) and answers "which law is 劳动合同法" and
 name, or an alias in ``law_aliases.yml``; article numbers from Chinese or
 Arabic numerals, including 之一 articles.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,7 @@ from knowledge_base.numerals import ArticleNo, parse_article, to_int
 STATUTES_DIR = Path(__file__).parent / "statutes"
 ALIASES_FILE = Path(__file__).parent / "law_aliases.yml"
 _PRC = "中华人民共和国"
-_ARTICLE_LINE = re.compile(
-    r"^第([零〇一二三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?[\s\u3000]+(.*)$")
+_ARTICLE_LINE = re.compile(r"^第([零〇一二三四五六七八九十百千]+)条(?:之([一二三四五六七八九十]+))?[\s\u3000]+(.*)$")
 _VERSION = re.compile(r"\((\d{4}-\d{2}-\d{2})\)$")
 
 
@@ -99,8 +99,12 @@ class StatuteCorpus:
                 short = "民法典"
             law = merged.get(title)
             if law is None:
-                law = Law(title=title, short_name=short,
-                          version=stem_version.group(1) if stem_version else None, category=category)
+                law = Law(
+                    title=title,
+                    short_name=short,
+                    version=stem_version.group(1) if stem_version else None,
+                    category=category,
+                )
                 merged[title] = law
                 self.laws.append(law)
             law.articles.update(_parse_articles(lines))

@@ -5,6 +5,7 @@ save checks the citations; submitting for review also needs at least
 ``MIN_QUESTIONS`` questions). Returns a list of problems, each in Chinese for
 the staff who fix them; an empty list means the knowledge base is sound.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -51,9 +52,9 @@ def check_citation(citation: Citation, corpus: StatuteCorpus) -> str | None:
 
 
 def check_entry(entry: Entry, corpus: StatuteCorpus) -> list[Problem]:
-    """Problems within one entry: its citations."""
+    """Problems within one entry: its citations and the citations of its deadlines."""
     problems = []
-    for citation in entry.citations:
+    for citation in entry.citations + [deadline.citation for deadline in entry.deadlines]:
         reason = check_citation(citation, corpus)
         if reason:
             problems.append(Problem(entry.id, reason))

@@ -1,9 +1,13 @@
 """Shared fixtures: the knowledge base, the statute corpus, a retriever, the whole stack on loopback, and the
 curation database (a seeded template built once, copied for each test) with the JSON API and admin pages on it.
 """
+
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -12,13 +16,33 @@ from fastapi.testclient import TestClient
 
 from api import admin
 from api.curation import auth
-from api.curation.db import open_database
-from api.curation.models import Role
-from api.curation.seed import seed_if_empty
 from api.routers.curation import install
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.statutes import default_corpus
+from knowledge_base.store.db import open_database
+from knowledge_base.store.models import Role
+from knowledge_base.store.seed import seed_if_empty
 from tests.helpers import PASSWORD, Staff
+
+# Tests never write the checkout's var/: every process they start inherits this data folder.
+_DATA_DIR = tempfile.mkdtemp(prefix="farun-tests-")
+os.environ["FARUN_DATA_DIR"] = _DATA_DIR
+os.environ.pop("DATABASE_URL", None)
+
+TESTS = Path(__file__).resolve().parent
+FOLDER_MARKERS = {"e2e": ("e2e",), "browser": ("e2e", "browser")}
+
+
+def pytest_collection_modifyitems(items):
+    """Markers by folder: tests/e2e/ are e2e, tests/browser/ are e2e and browser."""
+    for item in items:
+        folder = Path(item.fspath).resolve().relative_to(TESTS).parts[0]
+        for marker in FOLDER_MARKERS.get(folder, ()):
+            item.add_marker(marker)
+
+
+def pytest_sessionfinish(session):
+    shutil.rmtree(_DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +66,15 @@ def retriever(kb):
 def stack():
     """Real Rasa server, action server and API, each on a free loopback port; stopped after the session.
 
-    The stack gets its own data folder (database, records, index cache, logs), so tests never touch ``var/``.
+    The stack gets its own data folder (database, index cache, logs), so tests never touch ``var/``.
     """
-    import os
-    import tempfile
-
     from api.stack import Stack
+    from knowledge_base.settings import ROOT
 
     with tempfile.TemporaryDirectory(prefix="farun-e2e-") as data_dir:
+        built = ROOT / "var" / "index"  # `make index` ran before the e2e tests: reuse it, never write var/
+        if built.is_dir():
+            shutil.copytree(built, Path(data_dir) / "index")
         saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "FARUN_DATA_DIR")}
         os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/farun.db"
         os.environ["FARUN_DATA_DIR"] = data_dir
@@ -88,8 +113,12 @@ def seeded_file(tmp_path_factory):
     db = open_database(f"sqlite:///{path}")
     with db.session() as session:
         seed_if_empty(session)
-        for name, role in (("editor", Role.EDITOR), ("editor2", Role.EDITOR), ("reviewer", Role.REVIEWER),
-                           ("admin", Role.ADMIN)):
+        for name, role in (
+            ("editor", Role.EDITOR),
+            ("editor2", Role.EDITOR),
+            ("reviewer", Role.REVIEWER),
+            ("admin", Role.ADMIN),
+        ):
             auth.create_user(session, name, PASSWORD, role)
         session.commit()
     db.close()
@@ -125,10 +154,12 @@ def client(database):
 @pytest.fixture
 def as_user(client):
     """Function ``(username) -> headers`` with a bearer token from signing in through ``client``."""
+
     def headers(name: str) -> dict:
         response = client.post("/api/curation/login", json={"username": name, "password": PASSWORD})
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['token']}"}
+
     return headers
 
 

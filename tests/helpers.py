@@ -3,6 +3,7 @@
 Fixtures live in ``tests/conftest.py``; this module holds only functions and
 constants, so no test module needs to import another test module.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,19 +24,33 @@ LABELS = [column.label for column in COLUMNS]
 
 
 def new_entry(entry_id: str = "wage-test-new", **changes) -> dict:
-    data = {"id": entry_id, "collection": "faq", "area": "wage_arrears", "title": "试用期工资被拖欠怎么办",
-            "questions": ["试用期工资被拖欠怎么办", "试用期老板不发工资", "试用期的工资拖着不给找谁"],
-            "answer": "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
-            "citations": [CITATION], "next_steps": ["拨打12333咨询"]}
+    data = {
+        "id": entry_id,
+        "collection": "faq",
+        "area": "wage_arrears",
+        "title": "试用期工资被拖欠怎么办",
+        "questions": ["试用期工资被拖欠怎么办", "试用期老板不发工资", "试用期的工资拖着不给找谁"],
+        "answer": "用人单位应当按照劳动合同约定和国家规定，向劳动者及时足额支付劳动报酬。",
+        "citations": [CITATION],
+        "next_steps": ["拨打12333咨询"],
+    }
     return {**data, **changes}
 
 
 def new_row(entry_id: str, **cells) -> list[str]:
     """``new_entry(entry_id)`` as one spreadsheet row in column order."""
     data = new_entry(entry_id)
-    values = {"id": entry_id, "collection": "faq", "area": data["area"], "title": data["title"],
-              "questions": "\n".join(data["questions"]), "answer": data["answer"],
-              "citations": "劳动合同法|第三十条|向劳动者及时足额支付劳动报酬", "next_steps": "拨打12333咨询", **cells}
+    values = {
+        "id": entry_id,
+        "collection": "faq",
+        "area": data["area"],
+        "title": data["title"],
+        "questions": "\n".join(data["questions"]),
+        "answer": data["answer"],
+        "citations": "劳动合同法|第三十条|向劳动者及时足额支付劳动报酬",
+        "next_steps": "拨打12333咨询",
+        **cells,
+    }
     return [values.get(column.key, "") for column in COLUMNS]
 
 
@@ -72,5 +87,6 @@ def farun(data_dir, *args, password: str = "first-admin-pw"):
     """Run the ``farun`` CLI with its own data folder; the completed process."""
     env = {**os.environ, "FARUN_DATA_DIR": str(data_dir), "FARUN_ADMIN_PASSWORD": password}
     env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )

@@ -6,6 +6,7 @@ kept in ``app.state.admin_pages`` for the nav bar) and the error handlers.
 Call it after ``api.routers.curation.install``. To add a page module, import
 it here and append its router to ``PAGE_ROUTERS``.
 """
+
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI
@@ -16,8 +17,16 @@ from api.admin.errors import install_handlers
 from api.admin.rendering import STATIC_DIR
 from api.admin.routes import accounts, audit, dashboard, entries, login, mediation, spreadsheets, unanswered
 
-PAGE_ROUTERS = [login.router, entries.router, audit.router, accounts.router, spreadsheets.router, unanswered.router,
-                dashboard.router, mediation.router]
+PAGE_ROUTERS = [
+    login.router,
+    entries.router,
+    audit.router,
+    accounts.router,
+    spreadsheets.router,
+    unanswered.router,
+    dashboard.router,
+    mediation.router,
+]
 
 
 def install(app: FastAPI) -> None:

@@ -6,6 +6,7 @@ A POST whose field does not match its cookie is refused with a Chinese 403.
 The secret is ``FARUN_SECRET_KEY`` or, when unset, a random key created once
 in the data folder (``admin-secret.key``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,8 @@ from pathlib import Path
 
 from fastapi import Request, Response
 
-from api.curation.db import data_dir
 from api.curation.errors import CurationError
+from knowledge_base.settings import data_dir
 
 FIELD = "csrf_token"
 COOKIE = "farun_admin_csrf"
@@ -61,8 +62,9 @@ def remember_seed(request: Request, response: Response, renew: bool = False) -> 
         request.state.csrf_seed = secrets.token_urlsafe(32)
     seed = getattr(request.state, "csrf_seed", None)
     if seed is not None:
-        response.set_cookie(COOKIE, seed, path="/admin", httponly=True, samesite="lax",
-                            secure=request.url.scheme == "https")
+        response.set_cookie(
+            COOKIE, seed, path="/admin", httponly=True, samesite="lax", secure=request.url.scheme == "https"
+        )
 
 
 async def verify_csrf(request: Request) -> None:

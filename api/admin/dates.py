@@ -1,10 +1,11 @@
 """Dates on the staff pages in Beijing time: the ``beijing`` Jinja filter (storage stays in UTC).
 
-The database keeps naive UTC datetimes (``api.curation.models.utcnow``);
+The database keeps naive UTC datetimes (``knowledge_base.store.models.utcnow``);
 ``beijing(value)`` reads a naive value as UTC, converts it to Asia/Shanghai
 and formats it like ``2026-11-25 15:30``. Every admin template shows times
 through this filter, so staff never convert time zones in their heads.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -6,6 +6,7 @@ segments ``(text, changed)``. When one deleted line is directly replaced by
 one added line (a long answer edited in one place), the characters that
 differ are marked as changed, so a one-word edit stands out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,10 +46,14 @@ def diff_rows(unified: str) -> list[DiffRow]:
             rows.append(DiffRow("file", ((line[4:], False),)))
         elif line.startswith("@@"):
             rows.append(DiffRow("hunk", ((line, False),)))
-        elif (line.startswith("-") and index + 1 < len(lines) and lines[index + 1].startswith("+")
-              and not lines[index + 1].startswith("+++")
-              and (index + 2 == len(lines) or not lines[index + 2].startswith("+"))
-              and (index == 0 or not lines[index - 1].startswith("-"))):
+        elif (
+            line.startswith("-")
+            and index + 1 < len(lines)
+            and lines[index + 1].startswith("+")
+            and not lines[index + 1].startswith("+++")
+            and (index + 2 == len(lines) or not lines[index + 2].startswith("+"))
+            and (index == 0 or not lines[index - 1].startswith("-"))
+        ):
             rows.extend(_paired(line[1:], lines[index + 1][1:]))
             index += 1
         else:

@@ -5,6 +5,7 @@ citations are rows of law / article / quote fields, blank rows ignored.
 Nothing is checked here: the workflow's validator judges the result, and the
 form keeps exactly what was typed so a failed save loses nothing.
 """
+
 from __future__ import annotations
 
 from starlette.datastructures import FormData
@@ -44,8 +45,9 @@ def data_to_fields(data: dict) -> dict:
     """Template values for a record: text as strings, lists joined by newlines, citation rows."""
     fields = {name: str(data.get(name, "")) for name in TEXT_FIELDS}
     fields.update({name: "\n".join(data.get(name, [])) for name in LIST_FIELDS})
-    fields["citations"] = [{name: citation.get(name, "") for name in CITATION_FIELDS}
-                           for citation in data.get("citations", [])]
+    fields["citations"] = [
+        {name: citation.get(name, "") for name in CITATION_FIELDS} for citation in data.get("citations", [])
+    ]
     return fields
 
 

@@ -5,6 +5,7 @@ Curation errors raised while serving an ``/admin`` page (403 role or CSRF,
 ``error.html`` with the same status; an expired sign-in becomes a redirect to
 the login page. Errors elsewhere keep the handlers installed before (JSON).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,8 +32,9 @@ async def _login_required(_request: Request, exc: LoginRequired) -> Response:
 
 
 def _error_page(request: Request, status: int, message: str) -> Response:
-    return render(request, "error.html", {"title": TITLES.get(status, "出错了"), "message": message},
-                  status_code=status)
+    return render(
+        request, "error.html", {"title": TITLES.get(status, "出错了"), "message": message}, status_code=status
+    )
 
 
 def _curation_page(request: Request, exc: CurationError) -> Response:
@@ -43,7 +45,8 @@ def _curation_page(request: Request, exc: CurationError) -> Response:
 
 def _http_page(request: Request, exc: StarletteHTTPException) -> Response:
     message = {404: "找不到这个页面，请检查网址。", 405: "不支持这种请求方式，请从页面上的按钮操作。"}.get(
-        exc.status_code, str(exc.detail))
+        exc.status_code, str(exc.detail)
+    )
     return _error_page(request, exc.status_code, message)
 
 

@@ -4,6 +4,7 @@
 ``PAGE_SIZE``; a page number past the end shows the last page. The links
 repeat the non-empty ``filters`` so moving between pages keeps the selection.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,6 +34,11 @@ def paginate(rows: list, number: int, path: str, filters: dict[str, str], size: 
     """Page ``number`` (from 1) of ``rows``, with links to its neighbours under ``path``."""
     pages = max(1, -(-len(rows) // size))
     number = min(max(number, 1), pages)
-    return Page(rows=rows[(number - 1) * size:number * size], number=number, pages=pages, total=len(rows),
-                previous_url=page_url(path, filters, number - 1) if number > 1 else None,
-                next_url=page_url(path, filters, number + 1) if number < pages else None)
+    return Page(
+        rows=rows[(number - 1) * size : number * size],
+        number=number,
+        pages=pages,
+        total=len(rows),
+        previous_url=page_url(path, filters, number - 1) if number > 1 else None,
+        next_url=page_url(path, filters, number + 1) if number < pages else None,
+    )

@@ -7,6 +7,7 @@ Templates show every date with the ``beijing`` filter (UTC in, Beijing time out)
 A nav link shows only when its page is mounted and the user's role may see it,
 so pages added later appear in the bar by themselves.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from api.admin import csrf
 from api.admin.dates import beijing
 from api.curation.auth import ROLE_NAMES
-from api.curation.models import Role, User
+from knowledge_base.store.models import Role, User
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -48,11 +49,18 @@ NAV = [
 ]
 
 NOTICES = {
-    "created": "草稿已创建。", "saved": "已保存为新版本。", "submitted": "已提交审核。", "approve": "已审核通过并发布，机器人即刻生效。",
-    "reject": "已退回给编辑。", "archive": "已归档，机器人不再使用该条目。", "user_created": "账号已创建。",
-    "role_changed": "角色已修改。", "logged_out": "您已退出登录。",
+    "created": "草稿已创建。",
+    "saved": "已保存为新版本。",
+    "submitted": "已提交审核。",
+    "approve": "已审核通过并发布，机器人即刻生效。",
+    "reject": "已退回给编辑。",
+    "archive": "已归档，机器人不再使用该条目。",
+    "user_created": "账号已创建。",
+    "role_changed": "角色已修改。",
+    "logged_out": "您已退出登录。",
     "mediation_saved": "调解组织联系方式已保存，机器人下一次回答即使用。",
-    "unanswered_attached": "已把问题加为该条目的新问法（条目回到草稿，审核发布后生效）。", "unanswered_dismissed": "已忽略该组问题。",
+    "unanswered_attached": "已把问题加为该条目的新问法（条目回到草稿，审核发布后生效）。",
+    "unanswered_dismissed": "已忽略该组问题。",
 }
 
 
@@ -60,16 +68,22 @@ def _nav(request: Request, user: User | None) -> list[dict]:
     if user is None:
         return []
     mounted = request.app.state.admin_pages
-    return [{"label": link.label, "path": link.path, "current": request.url.path.startswith(link.path)}
-            for link in NAV
-            if link.path in mounted and (not link.roles or user.role in {role.value for role in link.roles})]
+    return [
+        {"label": link.label, "path": link.path, "current": request.url.path.startswith(link.path)}
+        for link in NAV
+        if link.path in mounted and (not link.roles or user.role in {role.value for role in link.roles})
+    ]
 
 
 def render(request: Request, name: str, context: dict | None = None, status_code: int = 200) -> HTMLResponse:
     """The template ``name`` (under api/admin/templates) rendered as a full page."""
     user = getattr(request.state, "staff_user", None)
-    base = {"user": user, "csrf_token": csrf.token(request), "nav": _nav(request, user),
-            "notice": NOTICES.get(request.query_params.get("notice", ""))}
+    base = {
+        "user": user,
+        "csrf_token": csrf.token(request),
+        "nav": _nav(request, user),
+        "notice": NOTICES.get(request.query_params.get("notice", "")),
+    }
     response = templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
     csrf.remember_seed(request, response)
     return response

@@ -6,6 +6,7 @@ HTTPS). ``staff_user`` returns the signed-in ``User`` or sends the browser to
 ``/admin/login?next=…``; ``role_required(...)`` additionally answers a Chinese
 403 page when the user's role is not one of those named.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,8 +16,8 @@ from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from api.curation import auth
-from api.curation.models import Role, User
-from api.routers.curation import db_session
+from api.dependencies import db_session
+from knowledge_base.store.models import Role, User
 
 COOKIE = "farun_admin_session"
 PATH = "/admin"
@@ -38,8 +39,15 @@ def safe_next(next_url: str | None) -> str:
 
 
 def set_session_cookie(request: Request, response: Response, token: str) -> None:
-    response.set_cookie(COOKIE, token, max_age=int(auth.TOKEN_LIFETIME.total_seconds()), path=PATH, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https")
+    response.set_cookie(
+        COOKIE,
+        token,
+        max_age=int(auth.TOKEN_LIFETIME.total_seconds()),
+        path=PATH,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
 
 
 def clear_session_cookie(response: Response) -> None:
@@ -66,6 +74,7 @@ def staff_user(request: Request, session: Session = Depends(db_session)) -> User
 
 def role_required(*roles: Role) -> Callable[..., User]:
     """A dependency: the signed-in user if their role is one of ``roles``, else a Chinese 403 page."""
+
     def dependency(user: User = Depends(staff_user)) -> User:
         auth.require_role(user, *roles)
         return user

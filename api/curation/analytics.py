@@ -6,6 +6,7 @@ requests are the turns the bot answered with a handoff (asked for, or after
 repeated misunderstandings). The abstain rate is the share of legal questions
 (answered, offered a choice, referred or abstained) the bot declined to answer.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -15,19 +16,32 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from actions.feedback import NOT_USEFUL, USEFUL
+from actions.payload import NOT_USEFUL, USEFUL
 from api.curation.field_labels import AREA_NAMES
 from api.curation.local_time import beijing_date, utc_start_of
-from api.curation.models import Turn, utcnow
+from knowledge_base.store.models import Turn, utcnow
 
 QUESTION_KINDS = ("answer", "did_you_mean", "referral", "abstain")
 INTENT_NAMES = {
-    "wage_arrears": "欠薪与劳动权益", "elderly_services": "老年人权益", "legal_services": "法律援助与调解",
-    "enterprise_risk": "企业法律风险", "out_of_scope": "其他法律问题", "nlu_fallback": "未能理解",
-    "greet": "问候", "goodbye": "道别", "thanks": "致谢", "bot_challenge": "问是不是机器人",
-    "article_lookup": "查法条", "handoff": "转人工", "feedback": "反馈", "choose_entry": "选择条目",
-    "elderly_menu": "银龄港湾菜单", "guide_browse": "浏览企业指引", "wage_plan": "讨薪步骤",
-    "legal_aid_check": "法律援助自测", "mediation_routing": "找调解组织",
+    "wage_arrears": "欠薪与劳动权益",
+    "elderly_services": "老年人权益",
+    "legal_services": "法律援助与调解",
+    "enterprise_risk": "企业法律风险",
+    "out_of_scope": "其他法律问题",
+    "nlu_fallback": "未能理解",
+    "greet": "问候",
+    "goodbye": "道别",
+    "thanks": "致谢",
+    "bot_challenge": "问是不是机器人",
+    "article_lookup": "查法条",
+    "handoff": "转人工",
+    "feedback": "反馈",
+    "choose_entry": "选择条目",
+    "elderly_menu": "银龄港湾菜单",
+    "guide_browse": "浏览企业指引",
+    "wage_plan": "讨薪步骤",
+    "legal_aid_check": "法律援助自测",
+    "mediation_routing": "找调解组织",
 }
 UNKNOWN = "未识别"
 
@@ -79,7 +93,14 @@ def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> 
             areas[area] += 1
         if value:
             feedback[value] += 1
-    return Dashboard(days=window, messages=[per_day[day] for day in window],
-                     handoffs=[handoffs[day] for day in window], intents=_named(intents, INTENT_NAMES),
-                     areas=_named(areas, AREA_NAMES), questions=sum(kinds[kind] for kind in QUESTION_KINDS),
-                     abstained=kinds["abstain"], useful=feedback[USEFUL], not_useful=feedback[NOT_USEFUL])
+    return Dashboard(
+        days=window,
+        messages=[per_day[day] for day in window],
+        handoffs=[handoffs[day] for day in window],
+        intents=_named(intents, INTENT_NAMES),
+        areas=_named(areas, AREA_NAMES),
+        questions=sum(kinds[kind] for kind in QUESTION_KINDS),
+        abstained=kinds["abstain"],
+        useful=feedback[USEFUL],
+        not_useful=feedback[NOT_USEFUL],
+    )

@@ -4,6 +4,7 @@ A token is a random string handed out once at login; only its SHA-256 is
 stored. Five failed logins for one username within fifteen minutes block
 further attempts for that username until the window has passed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.curation.errors import CurationError
-from api.curation.models import ApiToken, LoginAttempt, Role, User, utcnow
+from knowledge_base.store.models import ApiToken, LoginAttempt, Role, User, utcnow
 
 TOKEN_LIFETIME = timedelta(hours=12)
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -51,8 +52,11 @@ def _hash_token(token: str) -> str:
 def login(session: Session, username: str, password: str) -> str:
     """A new bearer token for valid credentials; raises AuthError (401, or 429 when rate-limited)."""
     since = utcnow() - FAILURE_WINDOW
-    failures = session.scalar(select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since))
+    failures = session.scalar(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
+    )
     if failures >= MAX_FAILURES:
         raise AuthError(429, "登录失败次数过多，请 15 分钟后再试")
     user = session.scalar(select(User).where(User.username == username))

@@ -6,6 +6,7 @@ one bar split into named parts (有用/没用, answered/abstained). Text is set
 as SVG text, so the browser renders the Chinese labels with its own fonts;
 every label and title is escaped.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,8 +17,10 @@ FONT = 'font-family="sans-serif"'
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
-            f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>{"".join(body)}</svg>'
+    )
 
 
 def _percent(part: float, whole: float) -> str:
@@ -30,18 +33,24 @@ def column_chart(title: str, days: list[date], values: list[int], color: str = P
     plot_w, plot_h = width - left - 8, height - top - bottom
     peak = max(values, default=0) or 1
     step = plot_w / max(len(values), 1)
-    body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="#999"/>',
-            f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" font-size="11" {FONT}>{peak}</text>',
-            f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11" {FONT}>0</text>']
+    body = [
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="#999"/>',
+        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" font-size="11" {FONT}>{peak}</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11" {FONT}>0</text>',
+    ]
     label_every = max(1, len(days) // 5)
     for index, (day, value) in enumerate(zip(days, values)):
         bar_h = plot_h * value / peak
         x = left + index * step
-        body.append(f'<rect x="{x + step * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.7:.1f}" '
-                    f'height="{bar_h:.1f}" fill="{color}"><title>{day.isoformat()}：{value}</title></rect>')
+        body.append(
+            f'<rect x="{x + step * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{bar_h:.1f}" fill="{color}"><title>{day.isoformat()}：{value}</title></rect>'
+        )
         if index % label_every == 0 or index == len(days) - 1:
-            body.append(f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" {FONT}>'
-                        f'{day.month}/{day.day}</text>')
+            body.append(
+                f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" {FONT}>'
+                f"{day.month}/{day.day}</text>"
+            )
     return _svg(width, height, title, body)
 
 
@@ -57,13 +66,15 @@ def share_chart(title: str, pairs: list[tuple[str, int]], limit: int = 8, width:
         y = 4 + index * row_h
         bar_w = (width - label_w - 90) * count / peak
         fits = (label_w - 12) // 13
-        shown_label = label if len(label) <= fits else label[:fits - 1] + "…"
-        body += [f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="13" {FONT}>'
-                 f'{escape(shown_label)}<title>{escape(label)}</title></text>',
-                 f'<rect x="{label_w}" y="{y + 4}" width="{bar_w:.1f}" height="{row_h - 8}" '
-                 f'fill="{PALETTE[index % len(PALETTE)]}"/>',
-                 f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 17}" font-size="12" {FONT}>'
-                 f'{count}（{_percent(count, total)}）</text>']
+        shown_label = label if len(label) <= fits else label[: fits - 1] + "…"
+        body += [
+            f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="13" {FONT}>'
+            f"{escape(shown_label)}<title>{escape(label)}</title></text>",
+            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w:.1f}" height="{row_h - 8}" '
+            f'fill="{PALETTE[index % len(PALETTE)]}"/>',
+            f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 17}" font-size="12" {FONT}>'
+            f"{count}（{_percent(count, total)}）</text>",
+        ]
     return _svg(width, height, title, body)
 
 
@@ -80,7 +91,9 @@ def split_bar(title: str, parts: list[tuple[str, int]], width: int = 480) -> str
         body.append(f'<rect x="{x:.1f}" y="0" width="{part_w:.1f}" height="{bar_h}" fill="{color}"/>')
         x += part_w
         legend_x = index * width // max(len(parts), 1)
-        body += [f'<rect x="{legend_x}" y="{bar_h + 10}" width="12" height="12" fill="{color}"/>',
-                 f'<text x="{legend_x + 18}" y="{bar_h + 21}" font-size="13" {FONT}>'
-                 f'{escape(label)} {count}（{_percent(count, total)}）</text>']
+        body += [
+            f'<rect x="{legend_x}" y="{bar_h + 10}" width="12" height="12" fill="{color}"/>',
+            f'<text x="{legend_x + 18}" y="{bar_h + 21}" font-size="13" {FONT}>'
+            f"{escape(label)} {count}（{_percent(count, total)}）</text>",
+        ]
     return _svg(width, bar_h + 30, title, body)

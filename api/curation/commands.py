@@ -9,6 +9,7 @@ The password is read from ``FARUN_ADMIN_PASSWORD`` when set (for scripts),
 otherwise asked for twice at the terminal; it is never taken from the
 command line, where it would land in the shell history.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,12 +22,12 @@ from sqlalchemy import select
 
 from api.curation import auth
 from api.curation.errors import CurationError
-from api.curation.export import export_yaml
-from api.curation.models import AuditEvent, Role, User
-from api.curation.seed import open_seeded_database
 from api.curation.spreadsheet_export import export_spreadsheet
 from api.curation.spreadsheet_files import FORMATS
 from api.curation.spreadsheet_import import import_spreadsheet
+from knowledge_base.store.export import export_yaml
+from knowledge_base.store.models import AuditEvent, Role, User
+from knowledge_base.store.seed import open_seeded_database
 
 
 def _password() -> str:
@@ -96,8 +97,10 @@ def cmd_kb_import(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"✗ 第 {error.row} 行{f'（{error.column}）' if error.column else ''}：{error.reason}", file=sys.stderr)
     verdict = "已导入" if report.applied else ("仅检查，未保存" if not report.errors else "有错误，未导入任何内容")
-    print(f"{verdict}：共 {report.entries} 条，新建 {len(report.created)}，修改 {len(report.updated)}，"
-          f"未变 {len(report.unchanged)}，错误 {len(report.errors)}")
+    print(
+        f"{verdict}：共 {report.entries} 条，新建 {len(report.created)}，修改 {len(report.updated)}，"
+        f"未变 {len(report.unchanged)}，错误 {len(report.errors)}"
+    )
     return 1 if report.errors else 0
 
 

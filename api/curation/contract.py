@@ -1,11 +1,12 @@
 """Pydantic request and response models of the curation JSON API."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from api.curation.models import Role, State
+from knowledge_base.store.models import Role, State
 
 
 class LoginRequest(BaseModel):

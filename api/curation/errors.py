@@ -1,4 +1,5 @@
 """The one error type curation raises: an HTTP status, a message for staff in Chinese, optional extra data."""
+
 from __future__ import annotations
 
 

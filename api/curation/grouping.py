@@ -9,6 +9,7 @@ starts a new group. The threshold was chosen on Chinese questions so that
 rewordings of one question (离婚后房子怎么分 / 离婚时房产如何分割) group while
 neighbouring topics (离婚房产 / 子女抚养权) stay apart.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -4,6 +4,7 @@
 ``beijing_date`` is the calendar day a moment falls on in Beijing, and
 ``utc_start_of`` the naive-UTC moment a Beijing day begins, for queries.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone

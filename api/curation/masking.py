@@ -1,4 +1,4 @@
-"""Mask personal numbers in user text before it is stored: mobile and landline numbers, ID cards, bank cards.
+"""Mask personal numbers in user text before it is stored (phones, ID cards, bank cards) and hash sender ids.
 
 Mainland mobile numbers keep their first three and last four digits
 (``138****5678``); 18- and 15-digit resident ID numbers become ``[身份证号]``,
@@ -9,15 +9,19 @@ eleven or more digits becomes ``[号码]``, so no long number is ever stored as
 typed; short numbers (amounts, dates, article numbers, hotlines such as
 12348) are left alone.
 """
+
 from __future__ import annotations
 
+import hashlib
 import re
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _SEP = r"[ \-]?"
 
-ID_CARD_18 = re.compile(rf"(?<!\d)\d{{6}}{_SEP}(?:18|19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                        rf"{_SEP}\d{{3}}[\dXx](?![\dXx])")
+ID_CARD_18 = re.compile(
+    rf"(?<!\d)\d{{6}}{_SEP}(?:18|19|20)\d{{2}}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+    rf"{_SEP}\d{{3}}[\dXx](?![\dXx])"
+)
 ID_CARD_15 = re.compile(r"(?<!\d)\d{6}\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}(?!\d)")
 BANK_CARD = re.compile(rf"(?<!\d)\d{{4}}(?:{_SEP}\d{{4}}){{3}}(?:{_SEP}\d{{1,3}})?(?!\d)")
 MOBILE = re.compile(rf"(?<!\d)(?:\+?86{_SEP})?(1[3-9]\d){_SEP}(\d{{4}}){_SEP}(\d{{4}})(?!\d)")
@@ -38,3 +42,8 @@ def mask(text: str) -> str:
     masked = ID_CARD_15.sub("[身份证号]", masked)
     masked = LANDLINE.sub("[固定电话]", masked)
     return LONG_NUMBER.sub("[号码]", masked)
+
+
+def sender_hash(sender_id: str) -> str:
+    """A sender id as stored: the first 16 hex digits of its SHA-256, never the id itself."""
+    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]

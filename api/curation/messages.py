@@ -8,6 +8,7 @@ location (``("citations", 0, "quote")``) and context (``min_length`` …).
 schema's own validators are already written in Chinese at their source and are
 passed through.
 """
+
 from __future__ import annotations
 
 import re

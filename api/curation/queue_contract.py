@@ -1,4 +1,5 @@
 """Pydantic models of the unanswered-queue and analytics JSON API (``/api/curation/unanswered``, ``/analytics``)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -7,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from api.curation.analytics import Dashboard
 from api.curation.grouping import Group
-from api.curation.models import QueueStatus, UnansweredItem
 from api.curation.unanswered import REASON_NAMES
+from knowledge_base.store.models import QueueStatus, UnansweredItem
 
 
 class CandidateOut(BaseModel):
@@ -18,8 +19,10 @@ class CandidateOut(BaseModel):
 
 
 def candidates_out(candidates: list[dict], titles: dict[str, str]) -> list[CandidateOut]:
-    return [CandidateOut(id=c["id"], title=titles.get(c["id"]) or c.get("title") or "", score=c.get("score"))
-            for c in candidates]
+    return [
+        CandidateOut(id=c["id"], title=titles.get(c["id"]) or c.get("title") or "", score=c.get("score"))
+        for c in candidates
+    ]
 
 
 class UnansweredOut(BaseModel):
@@ -38,10 +41,20 @@ class UnansweredOut(BaseModel):
 
     @classmethod
     def of(cls, item: UnansweredItem, titles: dict[str, str]) -> "UnansweredOut":
-        return cls(id=item.id, question=item.question, reason=item.reason,
-                   reason_name=REASON_NAMES.get(item.reason, item.reason), channel=item.channel, intent=item.intent,
-                   area=item.area, count=item.count, first_seen=item.first_seen, last_seen=item.last_seen,
-                   status=item.status, candidates=candidates_out(item.candidates, titles))
+        return cls(
+            id=item.id,
+            question=item.question,
+            reason=item.reason,
+            reason_name=REASON_NAMES.get(item.reason, item.reason),
+            channel=item.channel,
+            intent=item.intent,
+            area=item.area,
+            count=item.count,
+            first_seen=item.first_seen,
+            last_seen=item.last_seen,
+            status=item.status,
+            candidates=candidates_out(item.candidates, titles),
+        )
 
 
 class GroupOut(BaseModel):
@@ -50,8 +63,10 @@ class GroupOut(BaseModel):
 
     @classmethod
     def of(cls, group: Group[UnansweredItem], titles: dict[str, str]) -> "GroupOut":
-        return cls(total=sum(item.count for item in group.members),
-                   items=[UnansweredOut.of(item, titles) for item in group.members])
+        return cls(
+            total=sum(item.count for item in group.members),
+            items=[UnansweredOut.of(item, titles) for item in group.members],
+        )
 
 
 class QueueAction(BaseModel):
@@ -108,9 +123,17 @@ class DashboardOut(BaseModel):
 
     @classmethod
     def of(cls, figures: Dashboard, topics: list[tuple[str, int]]) -> "DashboardOut":
-        return cls(days=figures.days, messages=figures.messages, handoffs=figures.handoffs,
-                   intents=[Share(name=n, count=c) for n, c in figures.intents],
-                   areas=[Share(name=n, count=c) for n, c in figures.areas], questions=figures.questions,
-                   abstained=figures.abstained, abstain_rate=figures.abstain_rate, useful=figures.useful,
-                   not_useful=figures.not_useful, useful_ratio=figures.useful_ratio,
-                   top_unanswered=[Topic(question=q, count=c) for q, c in topics])
+        return cls(
+            days=figures.days,
+            messages=figures.messages,
+            handoffs=figures.handoffs,
+            intents=[Share(name=n, count=c) for n, c in figures.intents],
+            areas=[Share(name=n, count=c) for n, c in figures.areas],
+            questions=figures.questions,
+            abstained=figures.abstained,
+            abstain_rate=figures.abstain_rate,
+            useful=figures.useful,
+            not_useful=figures.not_useful,
+            useful_ratio=figures.useful_ratio,
+            top_unanswered=[Topic(question=q, count=c) for q, c in topics],
+        )

@@ -5,6 +5,7 @@ The published export is what the bot serves; the working-copy export
 one to edit and import back. Rows follow the knowledge base's order and the
 layout of ``spreadsheet_layout``.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,10 +13,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.curation.export import published_rows
-from api.curation.models import EntryRow
 from api.curation.spreadsheet_files import write_csv, write_xlsx
 from api.curation.spreadsheet_layout import COLUMNS, header, record_cells
+from knowledge_base.store.export import published_rows
+from knowledge_base.store.models import EntryRow
 
 
 def export_table(session: Session, working_copies: bool = False) -> list[list[str | int]]:

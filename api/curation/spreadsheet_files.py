@@ -9,6 +9,7 @@ XLSX. Reading returns every row as stripped cell texts; a file that is not a
 readable CSV or XLSX, is empty or too long is a ``CurationError`` (422) with a
 Chinese message.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,8 +25,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from api.curation.errors import CurationError
 from api.curation.spreadsheet_layout import is_formula_like, neutralise
 
-FORMATS = {"csv": "text/csv; charset=utf-8",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 MAX_ROWS = 5000
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")

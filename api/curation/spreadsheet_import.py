@@ -11,6 +11,7 @@ unchanged export creates no version. If any row fails, or on a dry run, the
 transaction is rolled back and the report lists each failing row (spreadsheet
 row number, header = row 1), its column when known, and the reason in Chinese.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from api.curation import workflow
 from api.curation.auth import require_role
-from api.curation.db import Database
 from api.curation.errors import CurationError
-from api.curation.models import AuditEvent, EntryRow, User
 from api.curation.spreadsheet_files import read_table
 from api.curation.spreadsheet_layout import CellError, match_header, parse_cells
+from knowledge_base.store.db import Database
+from knowledge_base.store.models import AuditEvent, EntryRow, User
 
 MAX_BYTES = 5 * 1024 * 1024
 OUTCOME_LABELS = {"created": "新建", "updated": "修改", "unchanged": "未变"}
@@ -112,8 +113,9 @@ def _apply(session: Session, actor: User, record: dict, version: int | None) -> 
     return "updated"
 
 
-def import_spreadsheet(database: Database, actor: User, filename: str, content: bytes,
-                       dry_run: bool = False) -> ImportReport:
+def import_spreadsheet(
+    database: Database, actor: User, filename: str, content: bytes, dry_run: bool = False
+) -> ImportReport:
     """Check every row and, unless ``dry_run`` or any row fails, save them all; the report says what happened."""
     require_role(actor, *workflow.WRITERS)
     if len(content) > MAX_BYTES:
@@ -131,11 +133,17 @@ def import_spreadsheet(database: Database, actor: User, filename: str, content: 
         if applied:
             if outcomes["created"] or outcomes["updated"]:
                 counts = "，".join(f"{label} {len(outcomes[key])} 条" for key, label in OUTCOME_LABELS.items())
-                session.add(AuditEvent(actor_id=actor.id, action="import", target=filename[:100],
-                                       detail=f"表格导入：{counts}"))
+                session.add(
+                    AuditEvent(actor_id=actor.id, action="import", target=filename[:100], detail=f"表格导入：{counts}")
+                )
             session.commit()
             outer.commit()
     errors.sort(key=lambda error: error.row)
-    return ImportReport(file=filename, dry_run=dry_run, applied=applied,
-                        entries=sum(1 for cells in table[1:] if any(cells)),
-                        **outcomes, errors=errors)
+    return ImportReport(
+        file=filename,
+        dry_run=dry_run,
+        applied=applied,
+        entries=sum(1 for cells in table[1:] if any(cells)),
+        **outcomes,
+        errors=errors,
+    )

@@ -2,10 +2,12 @@
 
 Columns (header cells carry the Chinese label; the English key is accepted too):
 编号 id, 栏目 collection (faq | guide), 领域 area, 期 issue and 条 item (guide
-only), 标题 title, 用户问法 questions (one per line), 解答 answer (FAQ), 风险
-risk, 防范 prevention and 示例 case (guide), 法条引用 citations (one per line as
-``法规|条号|引文``, e.g. ``劳动合同法|第八十二条|应当向劳动者每月支付二倍的工资``;
-a full-width ``｜`` works too), 下一步 next_steps (one per line), 标签 tags
+only), 标题 title, 一句话回答 summary, 提问方 side (worker | employer |
+older_person | family | any), 用户问法 questions (one per line), 解答 answer
+(FAQ), 风险 risk, 防范 prevention and 示例 case (guide), 法条引用 citations (one
+per line as ``法规|条号|引文``, e.g. ``劳动合同法|第八十二条|应当向劳动者每月支付二倍的工资``;
+a full-width ``｜`` works too), 期限提醒 deadlines (one per line as
+``事项|期限|法规|条号|引文``), 下一步 next_steps (one per line), 标签 tags
 (separated by 、 or commas), and the read-only 状态 state and 版本 version: the
 version is the entry's lock version when exported and lets an import detect
 that someone else changed the entry in the meantime. This module turns records
@@ -13,16 +15,16 @@ into cell texts and cell texts back into records, reporting every cell it
 cannot read; whether a record is a valid entry is left to the workflow's
 validator.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 from api.curation.field_labels import FIELD_LABELS
-from api.curation.models import State
 from api.curation.workflow import STATE_NAMES
-from knowledge_base.schema import Area, Collection
-
+from knowledge_base.schema import Area, Collection, Side
+from knowledge_base.store.models import State
 
 # Column headers are the fields' Chinese names; the narrow issue and item columns keep a one-character header.
 HEADERS = {**FIELD_LABELS, "issue": "期", "item": "条", "state": "状态", "version": "版本"}
@@ -47,12 +49,15 @@ COLUMNS = (
     Column("issue", 6, 10),
     Column("item", 6, 10),
     Column("title", 28, 200, required=True),
+    Column("summary", 36, 200),
+    Column("side", 12, 20),
     Column("questions", 36, 4000, required=True),
     Column("answer", 60, 5000),
     Column("risk", 45, 5000),
     Column("prevention", 45, 5000),
     Column("case", 40, 5000),
     Column("citations", 50, 4000, required=True),
+    Column("deadlines", 50, 4000),
     Column("next_steps", 36, 3000),
     Column("tags", 20, 500),
     Column("state", 9, 20),
@@ -60,7 +65,7 @@ COLUMNS = (
 )
 BY_NAME = {name.casefold(): column for column in COLUMNS for name in (column.key, column.label)}
 LINE_LISTS = ("questions", "next_steps")
-TEXTS = ("title", "answer", "risk", "prevention", "case")
+TEXTS = ("title", "summary", "answer", "risk", "prevention", "case")
 NUMBERS = ("issue", "item", "version")
 FORMULA_START = ("=", "+", "-", "@")
 CITATION_SEPARATOR = re.compile(r"[|｜]")
@@ -97,11 +102,20 @@ def record_cells(record: dict, state: str, version: int) -> list[str | int]:
     values = {
         **{key: record.get(key, "") for key in TEXTS},
         **{key: "\n".join(record.get(key, [])) for key in LINE_LISTS},
-        "id": record["id"], "collection": record["collection"], "area": record["area"],
-        "issue": record.get("issue", ""), "item": record.get("item", ""),
+        "id": record["id"],
+        "collection": record["collection"],
+        "area": record["area"],
+        "issue": record.get("issue", ""),
+        "item": record.get("item", ""),
+        "side": record.get("side", ""),
         "citations": "\n".join(f"{c['law']}|{c['article']}|{c['quote']}" for c in record.get("citations", [])),
+        "deadlines": "\n".join(
+            f"{d['what']}|{d['period']}|{d['citation']['law']}|{d['citation']['article']}|{d['citation']['quote']}"
+            for d in record.get("deadlines", [])
+        ),
         "tags": "、".join(record.get("tags", [])),
-        "state": STATE_NAMES[State(state)], "version": version,
+        "state": STATE_NAMES[State(state)],
+        "version": version,
     }
     return [values[column.key] for column in COLUMNS]
 
@@ -109,13 +123,20 @@ def record_cells(record: dict, state: str, version: int) -> list[str | int]:
 def match_header(cells: list[str]) -> tuple[list[Column | None], list[CellError]]:
     """The column of each header cell (None for a blank one) and the header's problems."""
     columns = [BY_NAME.get(cell.strip().casefold()) if cell.strip() else None for cell in cells]
-    errors = [CellError(cell, f"未知列“{cell}”，请删除该列或改用模板中的列名")
-              for cell, column in zip(cells, columns) if cell.strip() and column is None]
+    errors = [
+        CellError(cell, f"未知列“{cell}”，请删除该列或改用模板中的列名")
+        for cell, column in zip(cells, columns)
+        if cell.strip() and column is None
+    ]
     seen = [column.key for column in columns if column]
-    errors += [CellError(LABEL[key], f"列“{LABEL[key]}”出现了不止一次") for key in dict.fromkeys(seen)
-               if seen.count(key) > 1]
-    errors += [CellError(column.label, f"缺少必填列“{column.label}”") for column in COLUMNS
-               if column.required and column.key not in seen]
+    errors += [
+        CellError(LABEL[key], f"列“{LABEL[key]}”出现了不止一次") for key in dict.fromkeys(seen) if seen.count(key) > 1
+    ]
+    errors += [
+        CellError(column.label, f"缺少必填列“{column.label}”")
+        for column in COLUMNS
+        if column.required and column.key not in seen
+    ]
     return columns, errors
 
 
@@ -132,6 +153,22 @@ def _citations(text: str) -> tuple[list[dict], list[CellError]]:
         else:
             citations.append(dict(zip(("law", "article", "quote"), parts)))
     return citations, errors
+
+
+def _deadlines(text: str) -> tuple[list[dict], list[CellError]]:
+    deadlines, errors = [], []
+    for number, line in enumerate(_lines(text), 1):
+        parts = [part.strip() for part in CITATION_SEPARATOR.split(line)]
+        if len(parts) != 5 or not all(parts):
+            errors.append(
+                CellError(LABEL["deadlines"], f"第{number}条期限“{line}”格式不对，应为“事项|期限|法规|条号|引文”")
+            )
+        else:
+            what, period, law, article, quote = parts
+            deadlines.append(
+                {"what": what, "period": period, "citation": {"law": law, "article": article, "quote": quote}}
+            )
+    return deadlines, errors
 
 
 def _number(key: str, text: str) -> tuple[int | None, list[CellError]]:
@@ -159,8 +196,11 @@ def parse_cells(cells: dict[str, str]) -> tuple[dict, int | None, list[CellError
     ``cells`` maps column keys to the stripped cell texts; missing columns count as blank.
     """
     text = {column.key: unneutralise(cells.get(column.key, "")) for column in COLUMNS}
-    errors = [CellError(column.label, f"内容过长（{len(text[column.key])} 字，最多 {column.max_chars} 字）")
-              for column in COLUMNS if len(text[column.key]) > column.max_chars]
+    errors = [
+        CellError(column.label, f"内容过长（{len(text[column.key])} 字，最多 {column.max_chars} 字）")
+        for column in COLUMNS
+        if len(text[column.key]) > column.max_chars
+    ]
     if not text["id"]:
         errors.append(CellError(LABEL["id"], "编号不能为空"))
     errors += _choice("collection", text["collection"], [c.value for c in Collection])
@@ -175,6 +215,12 @@ def parse_cells(cells: dict[str, str]) -> tuple[dict, int | None, list[CellError
     record.update({key: _lines(text[key]) for key in LINE_LISTS if text[key]})
     record["citations"], problems = _citations(text["citations"])
     errors += problems
+    if text["side"]:
+        errors += _choice("side", text["side"], [side.value for side in Side])
+        record["side"] = text["side"]
+    if text["deadlines"]:
+        record["deadlines"], problems = _deadlines(text["deadlines"])
+        errors += problems
     tags = [tag.strip() for tag in TAG_SEPARATOR.split(text["tags"]) if tag.strip()]
     if tags:
         record["tags"] = tags

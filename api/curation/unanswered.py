@@ -9,6 +9,7 @@ extra phrasing of an existing entry (a save through the workflow, so it makes
 a version and goes back to review), or dismiss it with a reason. Every action
 is audited.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -21,16 +22,25 @@ from api.curation import workflow
 from api.curation.auth import require_role
 from api.curation.errors import CurationError
 from api.curation.grouping import Group, group_similar
-from api.curation.models import AuditEvent, EntryRow, QueueStatus, Role, Turn, UnansweredItem, User, utcnow
+from knowledge_base.store.models import AuditEvent, EntryRow, QueueStatus, Role, Turn, UnansweredItem, User, utcnow
 
 if TYPE_CHECKING:
     from knowledge_base.retrieval.embedder import Embedder
 
 REASON_NAMES = {"abstain": "没有把握未作答", "fallback": "没有理解", "not_useful": "用户反馈没用"}
-STATUS_NAMES = {QueueStatus.OPEN: "待处理", QueueStatus.DRAFTED: "已转为草稿", QueueStatus.ATTACHED: "已作为问法",
-                QueueStatus.DISMISSED: "已忽略"}
-SLUG_PREFIX = {"wage_arrears": "wage", "elderly_services": "elderly", "legal_services": "legalsvc",
-               "other_topics": "other", "enterprise_risk": "guide"}
+STATUS_NAMES = {
+    QueueStatus.OPEN: "待处理",
+    QueueStatus.DRAFTED: "已转为草稿",
+    QueueStatus.ATTACHED: "已作为问法",
+    QueueStatus.DISMISSED: "已忽略",
+}
+SLUG_PREFIX = {
+    "wage_arrears": "wage",
+    "elderly_services": "elderly",
+    "legal_services": "legalsvc",
+    "other_topics": "other",
+    "enterprise_risk": "guide",
+}
 
 
 def normalized(question: str) -> str:
@@ -42,11 +52,21 @@ def enqueue(session: Session, question: str, reason: str, turn: Turn, candidates
     question = normalized(question)
     if not question:
         return None
-    item = session.scalar(select(UnansweredItem).where(UnansweredItem.question == question,
-                                                       UnansweredItem.status == QueueStatus.OPEN.value))
+    item = session.scalar(
+        select(UnansweredItem).where(
+            UnansweredItem.question == question, UnansweredItem.status == QueueStatus.OPEN.value
+        )
+    )
     if item is None:
-        item = UnansweredItem(question=question, reason=reason, channel=turn.channel, intent=turn.intent,
-                              area=turn.area, candidates=candidates, count=0)
+        item = UnansweredItem(
+            question=question,
+            reason=reason,
+            channel=turn.channel,
+            intent=turn.intent,
+            area=turn.area,
+            candidates=candidates,
+            count=0,
+        )
         session.add(item)
     item.count += 1
     item.last_seen = utcnow()
@@ -57,8 +77,13 @@ def enqueue(session: Session, question: str, reason: str, turn: Turn, candidates
 
 def open_items(session: Session) -> list[UnansweredItem]:
     """Open items, most often asked first, then most recent."""
-    return list(session.scalars(select(UnansweredItem).where(UnansweredItem.status == QueueStatus.OPEN.value)
-                                .order_by(UnansweredItem.count.desc(), UnansweredItem.last_seen.desc())))
+    return list(
+        session.scalars(
+            select(UnansweredItem)
+            .where(UnansweredItem.status == QueueStatus.OPEN.value)
+            .order_by(UnansweredItem.count.desc(), UnansweredItem.last_seen.desc())
+        )
+    )
 
 
 def entry_titles(session: Session, slugs: set[str]) -> dict[str, str]:
@@ -86,16 +111,28 @@ def _resolve(session: Session, actor: User, items: list[UnansweredItem], status:
     for item in items:
         item.status, item.resolution = status.value, resolution
         item.resolved_by_id, item.resolved_at = actor.id, utcnow()
-        session.add(AuditEvent(actor_id=actor.id, action=f"unanswered_{status.value}", target=f"unanswered/{item.id}",
-                               detail=resolution))
+        session.add(
+            AuditEvent(
+                actor_id=actor.id,
+                action=f"unanswered_{status.value}",
+                target=f"unanswered/{item.id}",
+                detail=resolution,
+            )
+        )
     session.commit()
 
 
 def draft_template(item: UnansweredItem) -> dict:
     """A new entry pre-filled with the question, for the editor (not saved: the answer is still missing)."""
     area = item.area if item.area in SLUG_PREFIX else "other_topics"
-    data = {"id": f"{SLUG_PREFIX[area]}-unanswered-{item.id}", "area": area, "title": item.question[:60],
-            "questions": [item.question], "citations": [], "next_steps": []}
+    data = {
+        "id": f"{SLUG_PREFIX[area]}-unanswered-{item.id}",
+        "area": area,
+        "title": item.question[:60],
+        "questions": [item.question],
+        "citations": [],
+        "next_steps": [],
+    }
     if area == "enterprise_risk":
         return {**data, "collection": "guide", "risk": "", "prevention": ""}
     return {**data, "collection": "faq", "answer": ""}
@@ -116,8 +153,9 @@ def attach(session: Session, actor: User, item_ids: list[int], slug: str, expect
     questions = list(row.data.get("questions") or [])
     if items[0].question in questions:
         raise CurationError(409, f"条目“{slug}”已有这个问法")
-    row = workflow.save_entry(session, actor, slug, {**row.data, "questions": [*questions, items[0].question]},
-                              expected_version)
+    row = workflow.save_entry(
+        session, actor, slug, {**row.data, "questions": [*questions, items[0].question]}, expected_version
+    )
     _resolve(session, actor, items, QueueStatus.ATTACHED, slug)
     return row
 

@@ -10,6 +10,7 @@ change must name the ``lock_version`` it was based on; a stale one is a 409
 conflict that leaves both copies intact. Publishing or archiving bumps the
 served-content revision so running retrievers rebuild.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -23,11 +24,11 @@ from api.curation.auth import require_role
 from api.curation.errors import CurationError
 from api.curation.field_labels import relabelled
 from api.curation.messages import problem_texts
-from api.curation.models import AuditEvent, EntryRow, EntryVersion, GuideIssueRow, Role, State, User
-from api.curation.records import to_data, to_entry
-from api.curation.revision import bump_revision
 from knowledge_base.schema import Collection
 from knowledge_base.statutes import default_corpus
+from knowledge_base.store.models import AuditEvent, EntryRow, EntryVersion, GuideIssueRow, Role, State, User
+from knowledge_base.store.records import to_data, to_entry
+from knowledge_base.store.revision import bump_revision
 from knowledge_base.validator import check_entry, check_questions
 
 STATE_NAMES = {State.DRAFT: "草稿", State.IN_REVIEW: "审核中", State.PUBLISHED: "已发布", State.ARCHIVED: "已归档"}
@@ -69,9 +70,11 @@ def _locked(session: Session, slug: str, expected_version: int) -> EntryRow:
     row = get_entry(session, slug)
     if row.lock_version != expected_version:
         raise CurationError(
-            409, f"保存冲突：该条目已被其他人修改（当前版本 {row.lock_version}，您基于的是版本 {expected_version}）。"
-                 "您的修改未保存，他人的修改也未被覆盖；请保留您的内容，刷新后在最新版本上重新修改。",
-            {"current_version": row.lock_version, "current_data": row.data, "state": row.state})
+            409,
+            f"保存冲突：该条目已被其他人修改（当前版本 {row.lock_version}，您基于的是版本 {expected_version}）。"
+            "您的修改未保存，他人的修改也未被覆盖；请保留您的内容，刷新后在最新版本上重新修改。",
+            {"current_version": row.lock_version, "current_data": row.data, "state": row.state},
+        )
     return row
 
 
@@ -86,10 +89,19 @@ def create_entry(session: Session, actor: User, data: dict) -> EntryRow:
     if session.scalar(select(EntryRow.id).where(EntryRow.slug == record["id"])):
         raise CurationError(409, f"条目编号“{record['id']}”已被使用，请换一个")
     last = session.scalar(select(EntryRow.position).order_by(EntryRow.position.desc()).limit(1)) or 0
-    source = (session.get(GuideIssueRow, record["issue"]).source_file if record["collection"] == Collection.GUIDE.value
-              else f"faq/{record['area']}.yml")
-    row = EntryRow(slug=record["id"], state=State.DRAFT.value, data=record, source_file=source,
-                   position=last + 1, last_editor_id=actor.id)
+    source = (
+        session.get(GuideIssueRow, record["issue"]).source_file
+        if record["collection"] == Collection.GUIDE.value
+        else f"faq/{record['area']}.yml"
+    )
+    row = EntryRow(
+        slug=record["id"],
+        state=State.DRAFT.value,
+        data=record,
+        source_file=source,
+        position=last + 1,
+        last_editor_id=actor.id,
+    )
     _add_version(row, record, actor)
     session.add(row)
     session.flush()
@@ -182,7 +194,6 @@ def diff_versions(row: EntryRow, first: int, second: int, *, labelled: bool = Fa
 
     def lines(number: int) -> list[str]:
         data = by_number[number].data
-        return yaml.safe_dump(relabelled(data) if labelled else data, allow_unicode=True,
-                              sort_keys=False).splitlines()
+        return yaml.safe_dump(relabelled(data) if labelled else data, allow_unicode=True, sort_keys=False).splitlines()
 
     return "\n".join(difflib.unified_diff(lines(first), lines(second), f"版本 {first}", f"版本 {second}", lineterm=""))

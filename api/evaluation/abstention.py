@@ -6,6 +6,7 @@ answered queries whose top hit is a right entry. The threshold that best
 separates right from wrong top hits (answer the right ones, abstain on the
 wrong ones) is reported next to the configured ``DEFAULT_THRESHOLD``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,10 +19,12 @@ def point(outcomes: list[Outcome], threshold: float) -> dict:
     answered = [o for o in outcomes if o.confidence >= threshold]
     right = sum(o.rank == 1 for o in answered)
     separated = right + sum(o.rank != 1 for o in outcomes if o.confidence < threshold)
-    return {"threshold": round(float(threshold), 3),
-            "coverage": round(len(answered) / len(outcomes), 4),
-            "precision": round(right / len(answered), 4) if answered else None,
-            "separation": round(separated / len(outcomes), 4)}
+    return {
+        "threshold": round(float(threshold), 3),
+        "coverage": round(len(answered) / len(outcomes), 4),
+        "precision": round(right / len(answered), 4) if answered else None,
+        "separation": round(separated / len(outcomes), 4),
+    }
 
 
 def curve(outcomes: list[Outcome], default: float = DEFAULT_THRESHOLD) -> dict:

@@ -9,9 +9,9 @@ with the same greeting. Adds in-process retrieval latency, start-up time, the
 resident memory of each process, and FAISS build time, size and query
 latency for 1k, 10k and 100k synthetic 512-d vectors, flat against HNSW.
 """
+
 from __future__ import annotations
 
-import statistics
 import time
 from concurrent.futures import ThreadPoolExecutor
 from itertools import cycle, islice
@@ -38,13 +38,19 @@ FLAT_BUDGET_MS = 10.0  # a flat query slower than this is a noticeable share of 
 
 def percentiles(name: str, seconds: list[float], errors: int, wall: float) -> dict:
     ms = np.array(seconds) * 1000 if seconds else np.array([0.0])
-    return {"name": name, "n": len(seconds), "errors": errors,
-            **{f"p{p}_ms": round(float(np.percentile(ms, p)), 1) for p in (50, 95, 99)},
-            "mean_ms": round(float(ms.mean()), 1), "throughput_rps": round(len(seconds) / wall, 2) if wall else 0.0}
+    return {
+        "name": name,
+        "n": len(seconds),
+        "errors": errors,
+        **{f"p{p}_ms": round(float(np.percentile(ms, p)), 1) for p in (50, 95, 99)},
+        "mean_ms": round(float(ms.mean()), 1),
+        "throughput_rps": round(len(seconds) / wall, 2) if wall else 0.0,
+    }
 
 
 def load(name: str, send, messages: list[str], clients: int) -> dict:
     """Send ``messages`` with ``clients`` concurrent workers; every call is timed, failures counted."""
+
     def one(item: tuple[int, str]) -> float | None:
         started = time.perf_counter()
         try:
@@ -69,7 +75,7 @@ def senders(stack: Stack) -> tuple:
         assert response.status_code == 200 and response.json()["replies"], response.text
 
     def rasa(sender: str, message: str) -> None:
-        response = client.post(f"{stack.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": message})
+        response = client.post(f"{stack.rasa_url}/webhooks/farun/webhook", json={"sender": sender, "message": message})
         assert response.status_code == 200 and response.json(), response.text
 
     return client, api, rasa
@@ -122,10 +128,16 @@ def scaling(sizes: tuple[int, ...] = SIZES, queries: int = 100) -> list[dict]:
                 top = index.search(probe, 10)
                 timings.append(time.perf_counter() - began)
                 found += int(bool(top) and top[0][0] == source)
-            rows.append({"size": size, "kind": kind, "build_s": round(build, 3),
-                         "memory_mb": round(faiss.serialize_index(index.index).nbytes / 2**20, 2),
-                         "query_ms": round(float(np.percentile(np.array(timings) * 1000, 50)), 3),
-                         "recall@1": round(found / queries, 3)})
+            rows.append(
+                {
+                    "size": size,
+                    "kind": kind,
+                    "build_s": round(build, 3),
+                    "memory_mb": round(faiss.serialize_index(index.index).nbytes / 2**20, 2),
+                    "query_ms": round(float(np.percentile(np.array(timings) * 1000, 50)), 3),
+                    "recall@1": round(found / queries, 3),
+                }
+            )
     return rows
 
 
@@ -160,51 +172,63 @@ def run_bench(out_dir: Path, sizes: tuple[int, ...] = SIZES) -> dict:
         stack.stop()
     by_name = {row["name"]: row for row in latency}
     summary["latency"] = latency
-    summary["api_over_rasa_p50"] = {f"{c}c": {
-        "greet": round(by_name[f"api-greet-{c}c"]["p50_ms"] / by_name[f"rasa-rest-greet-{c}c"]["p50_ms"], 2),
-        "topical": round(by_name[f"api-{c}c"]["p50_ms"] / by_name[f"rasa-rest-greet-{c}c"]["p50_ms"], 2)}
-        for c in CONCURRENCY}
+    summary["api_over_rasa_p50"] = {
+        f"{c}c": {
+            "greet": round(by_name[f"api-greet-{c}c"]["p50_ms"] / by_name[f"rasa-rest-greet-{c}c"]["p50_ms"], 2),
+            "topical": round(by_name[f"api-{c}c"]["p50_ms"] / by_name[f"rasa-rest-greet-{c}c"]["p50_ms"], 2),
+        }
+        for c in CONCURRENCY
+    }
     summary["retrieval"] = retrieval_latency(questions)
     summary["scaling"] = scaling(sizes)
     summary["switch_to_hnsw_at"] = switch_size(summary["scaling"])
-    summary["plots"] = [plots.latency(latency, out_dir / "bench_latency.png").name,
-                        plots.scaling(summary["scaling"], out_dir / "bench_scaling.png").name]
+    summary["plots"] = [
+        plots.latency(latency, out_dir / "bench_latency.png").name,
+        plots.scaling(summary["scaling"], out_dir / "bench_scaling.png").name,
+    ]
     summary["report"] = str(write(summary, out_dir))
     return summary
 
 
 def write(summary: dict, out_dir: Path) -> Path:
-    latency_rows = [[r["name"], r["clients"], r["n"], r["errors"], r["p50_ms"], r["p95_ms"], r["p99_ms"],
-                     r["throughput_rps"]] for r in summary["latency"]]
+    latency_rows = [
+        [r["name"], r["clients"], r["n"], r["errors"], r["p50_ms"], r["p95_ms"], r["p99_ms"], r["throughput_rps"]]
+        for r in summary["latency"]
+    ]
     retrieval = summary["retrieval"]
-    scaling_rows = [[r["size"], r["kind"], r["build_s"], r["memory_mb"], r["query_ms"], r["recall@1"]]
-                    for r in summary["scaling"]]
-    memory_rows = [[name, summary["memory_mb_after_start"][name], summary["memory_mb_after_load"][name]]
-                   for name in summary["memory_mb_after_start"]]
-    text = "\n\n".join([
-        "# Farun performance report (`make bench`)",
-        f"Start-up of Rasa, the action server and the API (until /health is up and one warm-up question is "
-        f"answered): **{summary['startup_s']} s**. All traffic on loopback.",
-        "## /api/chat latency and throughput",
-        "`api-*`: topical questions from tests/data/routing_test.jsonl through the API, Rasa, the action server "
-        "and retrieval. Baseline: `rasa-rest-greet-*` is Rasa's own REST channel on the same server answering "
-        "`你好` (greet, a fixed `utter_greet` text, no custom action); `api-greet-*` is the same greeting through "
-        "the API.",
-        table(["run", "clients", "n", "errors", "p50 ms", "p95 ms", "p99 ms", "req/s"], latency_rows),
-        f"p50 ratio API / bare Rasa REST: {summary['api_over_rasa_p50']}",
-        "![latency](bench_latency.png)",
-        f"## Retrieval only (in-process, all collections)\n\np50 {retrieval['p50_ms']} ms, p95 {retrieval['p95_ms']} ms, "
-        f"p99 {retrieval['p99_ms']} ms over {retrieval['n']} questions.",
-        "## Resident memory (MB, process and its children)",
-        table(["process", "after start", "after load"], memory_rows),
-        "## Index scaling (synthetic unit vectors, 512-d)",
-        table(["vectors", "kind", "build s", "index MB", "query p50 ms", "recall@1"], scaling_rows),
-        f"Switch from the exact flat index to HNSW (`FARUN_INDEX_KIND=hnsw`) at about "
-        f"**{summary['switch_to_hnsw_at'] or 'more than ' + str(max(r['size'] for r in summary['scaling']))}** "
-        f"vectors per collection: the smallest measured size where a flat query takes over {FLAT_BUDGET_MS:.0f} ms "
-        "while HNSW still finds the nearest vector in at least 95 % of queries.",
-        "![scaling](bench_scaling.png)",
-    ])
+    scaling_rows = [
+        [r["size"], r["kind"], r["build_s"], r["memory_mb"], r["query_ms"], r["recall@1"]] for r in summary["scaling"]
+    ]
+    memory_rows = [
+        [name, summary["memory_mb_after_start"][name], summary["memory_mb_after_load"][name]]
+        for name in summary["memory_mb_after_start"]
+    ]
+    text = "\n\n".join(
+        [
+            "# Farun performance report (`make bench`)",
+            f"Start-up of Rasa, the action server and the API (until /health is up and one warm-up question is "
+            f"answered): **{summary['startup_s']} s**. All traffic on loopback.",
+            "## /api/chat latency and throughput",
+            "`api-*`: topical questions from tests/data/routing_test.jsonl through the API, Rasa, the action server "
+            "and retrieval. Baseline: `rasa-rest-greet-*` is Rasa's own REST channel on the same server answering "
+            "`你好` (greet, a fixed `utter_greet` text, no custom action); `api-greet-*` is the same greeting through "
+            "the API.",
+            table(["run", "clients", "n", "errors", "p50 ms", "p95 ms", "p99 ms", "req/s"], latency_rows),
+            f"p50 ratio API / bare Rasa REST: {summary['api_over_rasa_p50']}",
+            "![latency](bench_latency.png)",
+            f"## Retrieval only (in-process, all collections)\n\np50 {retrieval['p50_ms']} ms, p95 {retrieval['p95_ms']} ms, "
+            f"p99 {retrieval['p99_ms']} ms over {retrieval['n']} questions.",
+            "## Resident memory (MB, process and its children)",
+            table(["process", "after start", "after load"], memory_rows),
+            "## Index scaling (synthetic unit vectors, 512-d)",
+            table(["vectors", "kind", "build s", "index MB", "query p50 ms", "recall@1"], scaling_rows),
+            f"Switch from the exact flat index to HNSW (`FARUN_INDEX_KIND=hnsw`) at about "
+            f"**{summary['switch_to_hnsw_at'] or 'more than ' + str(max(r['size'] for r in summary['scaling']))}** "
+            f"vectors per collection: the smallest measured size where a flat query takes over {FLAT_BUDGET_MS:.0f} ms "
+            "while HNSW still finds the nearest vector in at least 95 % of queries.",
+            "![scaling](bench_scaling.png)",
+        ]
+    )
     path = out_dir / "bench.md"
     path.write_text(text + "\n", encoding="utf-8")
     return path

@@ -6,6 +6,7 @@ in its collection with BM25 only (``keyword``), dense only and the fused
 ranking, in one run; the fused top hit's dense confidence is kept for the
 abstention curve.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,5 +71,9 @@ def summarise(outcomes: list[Outcome]) -> dict:
     """``{collection or "all": {mode: metrics}}``."""
     groups = sorted({o.collection for o in outcomes}) + ["all"]
     modes = list(dict.fromkeys(o.mode for o in outcomes))
-    return {group: {mode: metrics([o for o in outcomes if o.mode == mode and group in ("all", o.collection)])
-                    for mode in modes} for group in groups}
+    return {
+        group: {
+            mode: metrics([o for o in outcomes if o.mode == mode and group in ("all", o.collection)]) for mode in modes
+        }
+        for group in groups
+    }

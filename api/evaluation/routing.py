@@ -8,6 +8,7 @@ questions were handled: referred (routed to other_legal by the out_of_scope,
 legal_services or article_lookup intents) or answered from an unrelated
 topical area.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,8 @@ from pathlib import Path
 import httpx
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
-from api.stack import LOG_DIR, MODEL, RASA_BIN, ROOT, free_port
+from api.stack import MODEL, RASA_BIN, ROOT, free_port
+from knowledge_base.settings import log_dir
 
 AREAS = ("wage_arrears", "elderly_services", "enterprise_risk", "other_legal", "chitchat_or_noise")
 DEFAULT_FILE = ROOT / "tests" / "data" / "routing_test.jsonl"
@@ -85,17 +87,33 @@ class RasaNLU:
     def __enter__(self) -> "RasaNLU":
         if not Path(self.model).exists():
             raise FileNotFoundError(f"{self.model} is missing: run `make train` first")
-        LOG_DIR.mkdir(parents=True, exist_ok=True)
-        log = open(LOG_DIR / "eval-rasa.log", "ab")
+        logs = log_dir()
+        logs.mkdir(parents=True, exist_ok=True)
+        log = open(logs / "eval-rasa.log", "ab")
         self.process = subprocess.Popen(
-            [str(RASA_BIN), "run", "--enable-api", "--auth-token", self.token, "-i", "127.0.0.1",
-             "-p", str(self.port), "--model", str(self.model)],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"})
+            [
+                str(RASA_BIN),
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.token,
+                "-i",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "--model",
+                str(self.model),
+            ],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"rasa exited with {self.process.returncode}; see {LOG_DIR / 'eval-rasa.log'}")
+                raise RuntimeError(f"rasa exited with {self.process.returncode}; see {logs / 'eval-rasa.log'}")
             try:
                 status = self.client.get("/status", params={"token": self.token})
                 if status.status_code == 200 and status.json().get("model_file"):
@@ -124,19 +142,26 @@ class RasaNLU:
 def score(gold: list[str], intents: list[str]) -> dict:
     """Metrics for gold areas against predicted intents (mapped to areas)."""
     predicted = [INTENT_AREA.get(intent, "chitchat_or_noise") for intent in intents]
-    precision, recall, f1, support = precision_recall_fscore_support(gold, predicted, labels=list(AREAS),
-                                                                     zero_division=0)
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, predicted, labels=list(AREAS), zero_division=0
+    )
     other = [(p, i) for g, p, i in zip(gold, predicted, intents) if g == "other_legal"]
     return {
         "n": len(gold),
         "accuracy": round(accuracy_score(gold, predicted), 4),
-        "macro_f1": round(f1_score(gold, predicted, labels=[a for a in AREAS if a in gold],
-                                   average="macro", zero_division=0), 4),
-        "per_area": {area: {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                            "f1": round(float(f), 4), "support": int(s)}
-                     for area, p, r, f, s in zip(AREAS, precision, recall, f1, support)},
-        "confusion": {"labels": list(AREAS),
-                      "matrix": confusion_matrix(gold, predicted, labels=list(AREAS)).tolist()},
+        "macro_f1": round(
+            f1_score(gold, predicted, labels=[a for a in AREAS if a in gold], average="macro", zero_division=0), 4
+        ),
+        "per_area": {
+            area: {
+                "precision": round(float(p), 4),
+                "recall": round(float(r), 4),
+                "f1": round(float(f), 4),
+                "support": int(s),
+            }
+            for area, p, r, f, s in zip(AREAS, precision, recall, f1, support)
+        },
+        "confusion": {"labels": list(AREAS), "matrix": confusion_matrix(gold, predicted, labels=list(AREAS)).tolist()},
         "unmapped_intents": sorted(set(intents) - set(INTENT_AREA)),
         "other_legal": {
             "n": len(other),
@@ -152,6 +177,8 @@ def evaluate(path: Path = DEFAULT_FILE, model: Path = MODEL) -> tuple[dict, list
     rows = load_labelled(path)
     with RasaNLU(model) as nlu:
         intents = [nlu.intent(row["text"]) for row in rows]
-    predictions = [{**row, "intent": intent, "predicted": INTENT_AREA.get(intent, "chitchat_or_noise")}
-                   for row, intent in zip(rows, intents)]
+    predictions = [
+        {**row, "intent": intent, "predicted": INTENT_AREA.get(intent, "chitchat_or_noise")}
+        for row, intent in zip(rows, intents)
+    ]
     return {"file": str(path), **score([row["area"] for row in rows], intents)}, predictions

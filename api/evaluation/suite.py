@@ -1,4 +1,5 @@
 """``farun eval``: run routing, retrieval and abstention, write reports/eval.md and plots, return the summary."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,9 @@ def run_eval(files: list[Path], out_dir: Path = REPORT_DIR, with_routing: bool =
         for path in files:
             name = Path(path).stem
             summary["routing"][name], _ = routing.evaluate(Path(path))
-            pictures[f"confusion_{name}"] = plots.confusion(summary["routing"][name],
-                                                            out_dir / f"eval_confusion_{name}.png", name).name
+            pictures[f"confusion_{name}"] = plots.confusion(
+                summary["routing"][name], out_dir / f"eval_confusion_{name}.png", name
+            ).name
     outcomes = retrieval_eval.run(Retriever(load_knowledge_base().entries), retrieval_eval.load_paraphrases())
     summary["retrieval"] = retrieval_eval.summarise(outcomes)
     pictures["hit_at_k"] = plots.hit_at_k(summary["retrieval"], out_dir / "eval_hit_at_k.png").name

@@ -4,46 +4,45 @@ Every route but login needs ``Authorization: Bearer <token>``. Errors come
 back as ``{"detail": "<Chinese message>", ...}`` with the status the
 workflow chose (401/403/404/409/422/429).
 """
-from __future__ import annotations
 
-from collections.abc import Iterator
+from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.curation import auth, workflow
-from api.curation.contract import (AuditOut, DiffOut, EntryCreate, EntryOut, EntrySave, EntrySummary, LoginRequest,
-                                   TokenResponse, Transition, UserCreate, UserOut, VersionOut)
-from api.curation.db import Database
+from api.curation.contract import (
+    AuditOut,
+    DiffOut,
+    EntryCreate,
+    EntryOut,
+    EntrySave,
+    EntrySummary,
+    LoginRequest,
+    TokenResponse,
+    Transition,
+    UserCreate,
+    UserOut,
+    VersionOut,
+)
 from api.curation.errors import CurationError
-from api.curation.models import AuditEvent, EntryRow, Role, State, User
+from api.dependencies import bearer_token, current_user, db_session
+from knowledge_base.store.models import AuditEvent, EntryRow, Role, State, User
 
 router = APIRouter(prefix="/api/curation", tags=["curation"])
-bearer = HTTPBearer(auto_error=False)
-
-
-def db_session(request: Request) -> Iterator[Session]:
-    database: Database = request.app.state.curation_db
-    with database.session() as session:
-        yield session
-
-
-def bearer_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> str:
-    if credentials is None:
-        raise CurationError(401, "请先登录")
-    return credentials.credentials
-
-
-def current_user(token: str = Depends(bearer_token), session: Session = Depends(db_session)) -> User:
-    return auth.user_for_token(session, token)
 
 
 def _summary(row: EntryRow) -> dict:
-    return {"id": row.slug, "title": row.data.get("title", ""), "state": row.state, "version": row.lock_version,
-            "served": row.published is not None, "updated_at": row.updated_at}
+    return {
+        "id": row.slug,
+        "title": row.data.get("title", ""),
+        "state": row.state,
+        "version": row.lock_version,
+        "served": row.published is not None,
+        "updated_at": row.updated_at,
+    }
 
 
 def _entry_out(row: EntryRow) -> EntryOut:
@@ -63,8 +62,9 @@ def logout(token: str = Depends(bearer_token), session: Session = Depends(db_ses
 
 
 @router.post("/users", response_model=UserOut, status_code=201)
-def create_user(body: UserCreate, user: User = Depends(current_user),
-                session: Session = Depends(db_session)) -> UserOut:
+def create_user(
+    body: UserCreate, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> UserOut:
     auth.require_role(user, Role.ADMIN)
     created = auth.create_user(session, body.username, body.password, body.role)
     session.add(AuditEvent(actor_id=user.id, action="create_user", target=created.username, detail=created.role))
@@ -73,8 +73,9 @@ def create_user(body: UserCreate, user: User = Depends(current_user),
 
 
 @router.get("/entries", response_model=list[EntrySummary])
-def list_entries(state: State | None = None, user: User = Depends(current_user),
-                 session: Session = Depends(db_session)) -> list[dict]:
+def list_entries(
+    state: State | None = None, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> list[dict]:
     query = select(EntryRow).order_by(EntryRow.position)
     if state is not None:
         query = query.where(EntryRow.state == state.value)
@@ -82,8 +83,9 @@ def list_entries(state: State | None = None, user: User = Depends(current_user),
 
 
 @router.post("/entries", response_model=EntryOut, status_code=201)
-def create_entry(body: EntryCreate, user: User = Depends(current_user),
-                 session: Session = Depends(db_session)) -> EntryOut:
+def create_entry(
+    body: EntryCreate, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> EntryOut:
     return _entry_out(workflow.create_entry(session, user, body.data))
 
 
@@ -93,14 +95,16 @@ def get_entry(slug: str, user: User = Depends(current_user), session: Session = 
 
 
 @router.put("/entries/{slug}", response_model=EntryOut)
-def save_entry(slug: str, body: EntrySave, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> EntryOut:
+def save_entry(
+    slug: str, body: EntrySave, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> EntryOut:
     return _entry_out(workflow.save_entry(session, user, slug, body.data, body.version))
 
 
 @router.post("/entries/{slug}/{action}", response_model=EntryOut)
-def transition(slug: str, action: str, body: Transition, user: User = Depends(current_user),
-               session: Session = Depends(db_session)) -> EntryOut:
+def transition(
+    slug: str, action: str, body: Transition, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> EntryOut:
     if action == "reject":
         return _entry_out(workflow.reject(session, user, slug, body.version, body.comment))
     actions = {"submit": workflow.submit, "approve": workflow.approve, "archive": workflow.archive}
@@ -112,25 +116,38 @@ def transition(slug: str, action: str, body: Transition, user: User = Depends(cu
 @router.get("/entries/{slug}/versions", response_model=list[VersionOut])
 def versions(slug: str, user: User = Depends(current_user), session: Session = Depends(db_session)) -> list[VersionOut]:
     row = workflow.get_entry(session, slug)
-    return [VersionOut(number=v.number, author=v.author.username if v.author else None, created_at=v.created_at,
-                       data=v.data) for v in row.versions]
+    return [
+        VersionOut(
+            number=v.number, author=v.author.username if v.author else None, created_at=v.created_at, data=v.data
+        )
+        for v in row.versions
+    ]
 
 
 @router.get("/entries/{slug}/diff", response_model=DiffOut)
-def diff(slug: str, first: int, second: int, user: User = Depends(current_user),
-         session: Session = Depends(db_session)) -> DiffOut:
+def diff(
+    slug: str, first: int, second: int, user: User = Depends(current_user), session: Session = Depends(db_session)
+) -> DiffOut:
     row = workflow.get_entry(session, slug)
     return DiffOut(first=first, second=second, diff=workflow.diff_versions(row, first, second))
 
 
 @router.get("/audit", response_model=list[AuditOut])
-def audit_log(target: str | None = None, limit: int = 200, user: User = Depends(current_user),
-              session: Session = Depends(db_session)) -> list[AuditOut]:
+def audit_log(
+    target: str | None = None,
+    limit: int = 200,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
+) -> list[AuditOut]:
     query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(min(limit, 1000))
     if target is not None:
         query = query.where(AuditEvent.target == target)
-    return [AuditOut(at=e.at, actor=e.actor.username if e.actor else None, action=e.action, target=e.target,
-                     detail=e.detail) for e in session.scalars(query)]
+    return [
+        AuditOut(
+            at=e.at, actor=e.actor.username if e.actor else None, action=e.action, target=e.target, detail=e.detail
+        )
+        for e in session.scalars(query)
+    ]
 
 
 async def _curation_error(_request: Request, exc: CurationError) -> JSONResponse:

@@ -1,4 +1,5 @@
 """``GET /health``: the state of Rasa, the action server and the retrieval index."""
+
 from __future__ import annotations
 
 import httpx
@@ -13,9 +14,12 @@ router = APIRouter(tags=["health"])
 
 
 @router.get("/health", response_model=HealthResponse)
-async def health(response: Response, rasa: RasaClient = Depends(rasa_client),
-                 client: httpx.AsyncClient = Depends(http_client),
-                 settings: Settings = Depends(get_settings)) -> HealthResponse:
+async def health(
+    response: Response,
+    rasa: RasaClient = Depends(rasa_client),
+    client: httpx.AsyncClient = Depends(http_client),
+    settings: Settings = Depends(get_settings),
+) -> HealthResponse:
     rasa_ok, rasa_detail = await rasa.status()
     health_url = settings.action_url.rsplit("/webhook", 1)[0] + "/health"
     try:
@@ -28,5 +32,6 @@ async def health(response: Response, rasa: RasaClient = Depends(rasa_client),
     index_health = ComponentHealth(ok=all(sizes.values()), detail=f"entries per collection: {sizes}")
     ok = rasa_ok and action_health.ok and index_health.ok
     response.status_code = 200 if ok else 503
-    return HealthResponse(ok=ok, rasa=ComponentHealth(ok=rasa_ok, detail=rasa_detail),
-                          action_server=action_health, index=index_health)
+    return HealthResponse(
+        ok=ok, rasa=ComponentHealth(ok=rasa_ok, detail=rasa_detail), action_server=action_health, index=index_health
+    )

@@ -1,4 +1,5 @@
 """``GET /api/statutes/{law}/{article}``: the text of one article."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
@@ -22,5 +23,6 @@ def article(law: str, article: str) -> ArticleOut:
     text = found.article(number)
     if text is None:
         raise HTTPException(status_code=404, detail=f"《{found.title}》没有{number.label()}")
-    return ArticleOut(law=found.title, short_name=found.short_name, version=found.version,
-                      article=number.label(), text=text)
+    return ArticleOut(
+        law=found.title, short_name=found.short_name, version=found.version, article=number.label(), text=text
+    )

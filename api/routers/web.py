@@ -1,9 +1,10 @@
 """The web chat page at ``/`` (static files under ``api/static``) and ``POST /api/feedback`` for its 有用/没用 buttons.
 
-Page feedback is appended to ``feedback.jsonl`` like the bot's own feedback
-buttons, and logged as a feedback turn, so that a 没用 lands in the staff's
+Page feedback is logged as a feedback turn in the curation database, like the
+bot's own feedback buttons, so that a 没用 lands in the staff's
 unanswered-question queue.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,9 +14,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from actions import render
-from actions.records import append_record
-from api.curation.turns import TurnLog, turn_log_for
+from actions import payload
+from api.curation.turns import TurnLog
+from api.dependencies import turn_log_for
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(tags=["web"])
@@ -39,12 +40,13 @@ def index() -> FileResponse:
 
 
 @router.post("/api/feedback", response_model=FeedbackResponse)
-async def feedback(request: FeedbackRequest, turn_log: TurnLog | None = Depends(turn_log_for("web"))) -> FeedbackResponse:
+async def feedback(
+    request: FeedbackRequest, turn_log: TurnLog | None = Depends(turn_log_for("web"))
+) -> FeedbackResponse:
     entry_id = (request.entry_ids or [None])[0]
-    append_record("feedback", request.sender, value=request.value, entry_id=entry_id,
-                  entry_ids=request.entry_ids, question=request.question, channel="web")
     if turn_log is not None:
-        payload = render.payload("feedback", "feedback", [], value=request.value, entry_id=entry_id,
-                                 question=request.question)
-        await turn_log.record(request.sender, "[网页反馈]", "feedback", None, [{"custom": payload}])
+        reply = payload.build(
+            "feedback", "feedback", [], value=request.value, entry_id=entry_id, question=request.question
+        )
+        await turn_log.record(request.sender, "[网页反馈]", "feedback", None, [{"custom": reply}])
     return FeedbackResponse(ok=True, message="感谢您的反馈！")

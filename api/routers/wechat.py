@@ -6,6 +6,7 @@ answer goes out later through the customer-service API. Bad signatures and
 stale timestamps get 403, oversized bodies 413, XML with DOCTYPE/ENTITY or
 malformed XML 400.
 """
+
 from __future__ import annotations
 
 import logging
@@ -17,14 +18,14 @@ import wechatpy.enterprise
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import PlainTextResponse, Response
 from wechatpy.crypto import WeChatCrypto
-from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
-from api.curation.turns import TurnLog, turn_log_for
-from api.dependencies import rasa_client
+from api.curation.turns import TurnLog
+from api.dependencies import rasa_client, turn_log_for
 from api.rasa_client import RasaClient
 from api.wechat.channel import Channels, capped_body, channels
 from api.wechat.config import WeChatSettings, get_wechat_settings
@@ -77,26 +78,36 @@ def decrypt(crypto: WeChatCrypto | WeComCrypto, body: bytes, msg_signature: str,
         raise HTTPException(status_code=400, detail="密文无效") from exc
 
 
-async def passive_text(message, dispatcher: Dispatcher, rasa: RasaClient, state: Channels,
-                       turns: TurnLog | None) -> str | None:
+async def passive_text(
+    message, dispatcher: Dispatcher, rasa: RasaClient, state: Channels, turns: TurnLog | None
+) -> str | None:
     log.info("%s message from user %s", message.type, user_hash(message.source))
-    return await dispatcher.answer(message_key(message), message.source,
-                                   lambda: respond(message, rasa, state.choices, turns))
+    return await dispatcher.answer(
+        message_key(message), message.source, lambda: respond(message, rasa, state.choices, turns)
+    )
 
 
 @router.get("/wechat/callback", response_class=PlainTextResponse)
-def wechat_verify(signature: str, timestamp: str, nonce: str, echostr: str,
-                  settings: WeChatSettings = Depends(get_wechat_settings)) -> str:
+def wechat_verify(
+    signature: str, timestamp: str, nonce: str, echostr: str, settings: WeChatSettings = Depends(get_wechat_settings)
+) -> str:
     verify_plain(settings, signature, timestamp, nonce)
     return echostr
 
 
 @router.post("/wechat/callback")
-async def wechat_message(signature: str, timestamp: str, nonce: str, encrypt_type: str = "raw",
-                         msg_signature: str | None = None, body: bytes = Depends(capped_body),
-                         settings: WeChatSettings = Depends(get_wechat_settings),
-                         rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels),
-                         turns: TurnLog | None = Depends(turn_log_for("wechat"))) -> Response:
+async def wechat_message(
+    signature: str,
+    timestamp: str,
+    nonce: str,
+    encrypt_type: str = "raw",
+    msg_signature: str | None = None,
+    body: bytes = Depends(capped_body),
+    settings: WeChatSettings = Depends(get_wechat_settings),
+    rasa: RasaClient = Depends(rasa_client),
+    state: Channels = Depends(channels),
+    turns: TurnLog | None = Depends(turn_log_for("wechat")),
+) -> Response:
     verify_plain(settings, signature, timestamp, nonce)
     crypto = None
     if encrypt_type == "aes":
@@ -131,8 +142,13 @@ def wecom_timestamp(settings: WeChatSettings, timestamp: str) -> None:
 
 
 @router.get("/wecom/callback", response_class=PlainTextResponse)
-def wecom_verify(msg_signature: str, timestamp: str, nonce: str, echostr: str,
-                 settings: WeChatSettings = Depends(get_wechat_settings)) -> str:
+def wecom_verify(
+    msg_signature: str,
+    timestamp: str,
+    nonce: str,
+    echostr: str,
+    settings: WeChatSettings = Depends(get_wechat_settings),
+) -> str:
     crypto = wecom_crypto(settings)
     wecom_timestamp(settings, timestamp)
     try:
@@ -144,10 +160,16 @@ def wecom_verify(msg_signature: str, timestamp: str, nonce: str, echostr: str,
 
 
 @router.post("/wecom/callback")
-async def wecom_message(msg_signature: str, timestamp: str, nonce: str, body: bytes = Depends(capped_body),
-                        settings: WeChatSettings = Depends(get_wechat_settings),
-                        rasa: RasaClient = Depends(rasa_client), state: Channels = Depends(channels),
-                        turns: TurnLog | None = Depends(turn_log_for("wecom"))) -> Response:
+async def wecom_message(
+    msg_signature: str,
+    timestamp: str,
+    nonce: str,
+    body: bytes = Depends(capped_body),
+    settings: WeChatSettings = Depends(get_wechat_settings),
+    rasa: RasaClient = Depends(rasa_client),
+    state: Channels = Depends(channels),
+    turns: TurnLog | None = Depends(turn_log_for("wecom")),
+) -> Response:
     crypto = wecom_crypto(settings)
     wecom_timestamp(settings, timestamp)
     xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
@@ -155,5 +177,7 @@ async def wecom_message(msg_signature: str, timestamp: str, nonce: str, body: by
     text = await passive_text(message, state.wecom, rasa, state, turns)
     if text is None:
         return PlainTextResponse(SUCCESS)
-    return Response(crypto.encrypt_message(TextReply(message=message, content=text).render(), nonce, timestamp),
-                    media_type="application/xml")
+    return Response(
+        crypto.encrypt_message(TextReply(message=message, content=text).render(), nonce, timestamp),
+        media_type="application/xml",
+    )

@@ -1,4 +1,5 @@
 """Per-app channel state (de-duplication jobs, pending choices, the customer-service client) and body reading."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,14 +21,18 @@ class Channels:
     choices: PendingChoices = field(default_factory=PendingChoices)
 
 
-def channels(request: Request, settings: WeChatSettings = Depends(get_wechat_settings),
-             client: httpx.AsyncClient = Depends(http_client)) -> Channels:
+def channels(
+    request: Request,
+    settings: WeChatSettings = Depends(get_wechat_settings),
+    client: httpx.AsyncClient = Depends(http_client),
+) -> Channels:
     """Created on first use and kept on ``app.state`` (retries must meet the job of the first callback)."""
     state = getattr(request.app.state, "wechat_channels", None)
     if state is None:
         sender = CustomerServiceClient(settings, client) if settings.customer_service_enabled else None
-        state = Channels(wechat=Dispatcher(settings.reply_deadline, sender),
-                         wecom=Dispatcher(settings.reply_deadline, None))
+        state = Channels(
+            wechat=Dispatcher(settings.reply_deadline, sender), wecom=Dispatcher(settings.reply_deadline, None)
+        )
         request.app.state.wechat_channels = state
     return state
 

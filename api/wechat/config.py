@@ -1,4 +1,5 @@
 """WeChat and WeCom settings from the environment (FARUN_WECHAT_* and FARUN_WECOM_*)."""
+
 from __future__ import annotations
 
 import os

@@ -1,29 +1,31 @@
 """What the bot says to a WeChat or WeCom message: text goes to Rasa, events and media get fixed replies.
 
-Text goes through the same Rasa client and reply merging as ``POST /api/chat``.
+Text goes through the one message path of every channel (``api.conversation``).
 Buttons become numbered choices; a user who replies with a number sends that
 button's payload. Rasa sees only a hashed sender id, never the openid. Each
 text turn is recorded in the channel's turn log like a web turn.
 """
+
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
 
+from api.conversation import converse
 from api.curation.turns import TurnLog
 from api.models import Button
-from api.rasa_client import RasaClient, RasaUnavailable
-from api.routers.chat import EMPTY_MESSAGE_REPLY, TOO_LONG_REPLY, merge
+from api.rasa_client import RasaClient
 from api.wechat.render import render, split
 from api.wechat.security import user_hash
 
-WELCOME = ("您好，欢迎关注钟楼区司法局“法润”法律咨询助手！\n"
-           "您可以直接用文字提问，例如：\n"
-           "· 老板拖欠工资怎么办\n· 离婚后孩子抚养权怎么定\n· 怎么申请法律援助\n"
-           "我会给出解答和相关法条依据；复杂问题可转人工或拨打12348公共法律服务热线。\n"
-           "提示：本助手的解答仅供参考，不构成正式法律意见。")
+WELCOME = (
+    "您好，欢迎关注钟楼区司法局“法润”法律咨询助手！\n"
+    "您可以直接用文字提问，例如：\n"
+    "· 老板拖欠工资怎么办\n· 离婚后孩子抚养权怎么定\n· 怎么申请法律援助\n"
+    "我会给出解答和相关法条依据；复杂问题可转人工或拨打12348公共法律服务热线。\n"
+    "提示：本助手的解答仅供参考，不构成正式法律意见。"
+)
 PLEASE_TYPE = "抱歉，我暂时只能看懂文字消息。请输入文字描述您的问题，例如“老板拖欠工资怎么办”。"
-UNAVAILABLE = "对话服务暂时不可用，请稍后再试，或拨打12348公共法律服务热线。"
 MENU_TOPICS = {
     "TOPIC_LABOR": "拖欠工资怎么办",
     "TOPIC_FAMILY": "离婚财产怎么分割",
@@ -36,6 +38,7 @@ CHOICE_TTL = 30 * 60
 @dataclass
 class PendingChoices:
     """The numbered buttons last shown to each (hashed) user, kept in memory for ``CHOICE_TTL`` seconds."""
+
     ttl: float = CHOICE_TTL
     by_user: dict[str, tuple[float, list[Button]]] = field(default_factory=dict)
 
@@ -61,22 +64,14 @@ def message_key(message) -> str:
     return f"event:{message.source}:{message.create_time}:{getattr(message, 'event', '')}:{getattr(message, 'key', '')}"
 
 
-async def ask_bot(rasa: RasaClient, choices: PendingChoices, openid: str, text: str,
-                  turns: TurnLog | None = None) -> list[str]:
+async def ask_bot(
+    rasa: RasaClient, choices: PendingChoices, openid: str, text: str, turns: TurnLog | None = None
+) -> list[str]:
     user = user_hash(openid)
     text = text.strip()
-    if not text:
-        return [EMPTY_MESSAGE_REPLY]
-    if len(text) > rasa.settings.max_message_chars:
-        return [TOO_LONG_REPLY.format(limit=rasa.settings.max_message_chars)]
     message = choices.resolve(user, text) or text
-    try:
-        messages = await rasa.send(f"wechat-{user}", message)
-    except RasaUnavailable:
-        return [UNAVAILABLE]
-    if turns is not None:
-        await turns.record(f"wechat-{user}", message, None, None, messages)
-    rendered = render(merge(messages))
+    response = await converse(rasa, turns, f"wechat-{user}", message)
+    rendered = render(response.replies)
     choices.remember(user, rendered.choices)
     return rendered.chunks
 

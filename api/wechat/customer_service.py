@@ -4,6 +4,7 @@ wechatpy's client is synchronous and hard-codes the token URL, so this small asy
 client talks to ``{api_base}/cgi-bin/...`` itself: it caches the access token until
 shortly before it expires and fetches a new one when WeChat says it is invalid.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,20 +52,32 @@ class CustomerServiceClient:
     async def access_token(self, refresh: bool = False) -> str:
         async with self._lock:
             if refresh or self._token is None or time.monotonic() >= self._expires_at:
-                body = self._checked(await self.client.get(
-                    f"{self.settings.api_base}/cgi-bin/token", timeout=10,
-                    params={"grant_type": "client_credential", "appid": self.settings.app_id,
-                            "secret": self.settings.secret}))
+                body = self._checked(
+                    await self.client.get(
+                        f"{self.settings.api_base}/cgi-bin/token",
+                        timeout=10,
+                        params={
+                            "grant_type": "client_credential",
+                            "appid": self.settings.app_id,
+                            "secret": self.settings.secret,
+                        },
+                    )
+                )
                 self._token = body["access_token"]
                 self._expires_at = time.monotonic() + int(body.get("expires_in", 7200)) - EXPIRY_MARGIN
             return self._token
 
     async def _post_text(self, token: str, openid: str, text: str) -> None:
         payload = {"touser": openid, "msgtype": "text", "text": {"content": text}}
-        self._checked(await self.client.post(
-            f"{self.settings.api_base}/cgi-bin/message/custom/send", params={"access_token": token},
-            content=json.dumps(payload, ensure_ascii=False).encode(), timeout=10,
-            headers={"Content-Type": "application/json; charset=utf-8"}))
+        self._checked(
+            await self.client.post(
+                f"{self.settings.api_base}/cgi-bin/message/custom/send",
+                params={"access_token": token},
+                content=json.dumps(payload, ensure_ascii=False).encode(),
+                timeout=10,
+                headers={"Content-Type": "application/json; charset=utf-8"},
+            )
+        )
 
     async def send_text(self, openid: str, text: str) -> None:
         try:

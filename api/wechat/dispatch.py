@@ -7,6 +7,7 @@ configured, the callback is answered with ``success`` at once and the answer is
 sent through the customer-service API when it is ready. Without a sender the
 callback waits, so WeChat's retry picks up the finished answer.
 """
+
 from __future__ import annotations
 
 import asyncio

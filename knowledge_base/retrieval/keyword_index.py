@@ -1,4 +1,5 @@
 """BM25 keyword retrieval over jieba tokens (the ``bm25s`` library)."""
+
 from __future__ import annotations
 
 import bm25s

@@ -7,6 +7,7 @@ the end of the test module that made it; ``screenshot(page, name)`` saves to
 makes a fresh account (deleted with what it did at the end of the module) and
 ``sign_in(page, username, path)`` signs it in through the login page.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,19 @@ from playwright.sync_api import expect, sync_playwright
 from sqlalchemy import delete, select
 
 from api.curation import auth
-from api.curation.models import ApiToken, AuditEvent, EntryVersion, LoginAttempt, Role, User
-from api.curation.seed import open_seeded_database
+from knowledge_base.store.models import ApiToken, AuditEvent, EntryVersion, LoginAttempt, Role, User
+from knowledge_base.store.seed import open_seeded_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 STAFF_PASSWORD = "browser-password-1"
 
 
@@ -56,6 +63,7 @@ def new_page(browser):
 @pytest.fixture(scope="session")
 def screenshot():
     """Function ``(page, name) -> Path``: a full-page screenshot written to ``test-artifacts/<name>``."""
+
     def save(page, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / name
@@ -98,6 +106,7 @@ def staff_account(stack):
 @pytest.fixture(scope="session")
 def sign_in(stack):
     """Function ``(page, username, path)``: open ``path``, get sent to the login page, sign in, land on ``path``."""
+
     def open_signed_in(page, username: str, path: str = "/admin/entries") -> None:
         page.goto(stack.api_url + path)
         expect(page).to_have_url(re.compile(r"/admin/login\?next="))

@@ -8,6 +8,7 @@ from the new entry. Also: /admin needs a sign-in, and a POST without the CSRF
 token is refused. Screenshots: ``admin-editor.png``, ``admin-diff.png``. The
 test archives its entry and removes its accounts afterwards.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,23 +21,26 @@ from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
 from api.curation import workflow
-from api.curation.models import EntryRow, Role, State, User
-from api.curation.seed import open_seeded_database
-
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+from knowledge_base.store.models import EntryRow, Role, State, User
+from knowledge_base.store.seed import open_seeded_database
 
 QUESTION = "老板发工资总是拖到下个月月底合法吗"
-ANSWER = ("每个月的工资应当以货币形式按月支付给劳动者本人，发薪日一般写在劳动合同或单位的工资制度里。单位没有正当理由，总是拖过约定的"
-          "发薪日才发，或者一拖再拖、几个月才发一次，都属于拖欠工资，您可以要求单位按时足额支付。建议您保存劳动合同、工资条、银行流水"
-          "和催要工资的聊天记录，先与单位书面沟通；沟通不成的，可以拨打12333投诉，或者申请劳动仲裁。")
+ANSWER = (
+    "每个月的工资应当以货币形式按月支付给劳动者本人，发薪日一般写在劳动合同或单位的工资制度里。单位没有正当理由，总是拖过约定的"
+    "发薪日才发，或者一拖再拖、几个月才发一次，都属于拖欠工资，您可以要求单位按时足额支付。建议您保存劳动合同、工资条、银行流水"
+    "和催要工资的聊天记录，先与单位书面沟通；沟通不成的，可以拨打12333投诉，或者申请劳动仲裁。"
+)
 LAPTOP = (1280, 900)
 
 
 @pytest.fixture(scope="module")
 def staff(staff_account):
     """Usernames of a fresh editor and reviewer, and the id the test's entry will get; the entry goes afterwards."""
-    names = {"editor": staff_account(Role.EDITOR), "reviewer": staff_account(Role.REVIEWER),
-             "entry": f"wage-late-{uuid.uuid4().hex[:8]}"}
+    names = {
+        "editor": staff_account(Role.EDITOR),
+        "reviewer": staff_account(Role.REVIEWER),
+        "entry": f"wage-late-{uuid.uuid4().hex[:8]}",
+    }
     yield names
     database = open_seeded_database()
     with database.session() as session:
@@ -75,8 +79,9 @@ def test_admin_pages_need_a_sign_in(stack, new_page):
 def test_a_post_without_the_csrf_token_is_refused(stack, new_page, staff, sign_in):
     page = new_page(*LAPTOP)
     sign_in(page, staff["editor"], "/admin/entries/new")
-    response = page.request.post(stack.api_url + "/admin/entries/new",
-                                 form={"id": staff["entry"], "collection": "faq", "title": "无令牌的请求"})
+    response = page.request.post(
+        stack.api_url + "/admin/entries/new", form={"id": staff["entry"], "collection": "faq", "title": "无令牌的请求"}
+    )
     assert response.status == 403
     assert "安全校验失败" in response.text()
     assert page.request.get(f"{stack.api_url}/admin/entries/{staff['entry']}").status == 404

@@ -8,6 +8,7 @@ After a few more turns (answers, a handoff, feedback) the dashboard is
 captured. Screenshots: ``admin-unanswered.png`` (phone) and
 ``admin-dashboard.png`` (laptop). The test removes its account, entry, turns and queue item.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,27 +18,36 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import delete, select
 
-from actions.records import sender_hash
-from api.curation.models import EntryRow, Role, Turn, UnansweredItem
-from api.curation.seed import open_seeded_database
-
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+from api.curation.masking import sender_hash
+from knowledge_base.store.models import EntryRow, Role, Turn, UnansweredItem
+from knowledge_base.store.seed import open_seeded_database
 
 QUESTION = "公司拖欠我两个月工资，还不给开离职证明怎么办"
 # More of a day's conversation, so the dashboard screenshot shows every chart with data.
-MORE_TURNS = ["你好", "怎么申请法律援助", "儿子不给赡养费怎么办", '/feedback{"feedback_value": "useful"}',
-              "调解员收了对方的红包", "转人工"]
-ANSWER = ("用人单位应当在解除或者终止劳动合同时出具解除或者终止劳动合同的证明。单位拖欠工资又不开离职证明的，"
-          "您可以先保存劳动合同、考勤记录、工资条和催要的聊天记录，书面要求单位支付工资并出具证明；"
-          "单位仍不办理的，可以拨打12333向劳动保障监察部门投诉，或者向劳动人事争议仲裁委员会申请仲裁。")
+MORE_TURNS = [
+    "你好",
+    "怎么申请法律援助",
+    "儿子不给赡养费怎么办",
+    '/feedback{"feedback_value": "useful"}',
+    "调解员收了对方的红包",
+    "转人工",
+]
+ANSWER = (
+    "用人单位应当在解除或者终止劳动合同时出具解除或者终止劳动合同的证明。单位拖欠工资又不开离职证明的，"
+    "您可以先保存劳动合同、考勤记录、工资条和催要的聊天记录，书面要求单位支付工资并出具证明；"
+    "单位仍不办理的，可以拨打12333向劳动保障监察部门投诉，或者向劳动人事争议仲裁委员会申请仲裁。"
+)
 
 
 @pytest.fixture(scope="module")
 def editor(staff_account):
     """A fresh editor, the chat sender and the id the draft will get; the entry, turns and queue items go afterwards."""
     suffix = uuid.uuid4().hex[:8]
-    names = {"user": staff_account(Role.EDITOR), "sender": f"browser-queue-sender-{suffix}",
-             "entry": f"wage-unpaid-certificate-{suffix}"}
+    names = {
+        "user": staff_account(Role.EDITOR),
+        "sender": f"browser-queue-sender-{suffix}",
+        "entry": f"wage-unpaid-certificate-{suffix}",
+    }
     yield names
     database = open_seeded_database()
     with database.session() as session:
@@ -48,8 +58,9 @@ def editor(staff_account):
     database.close()
 
 
-def test_an_unanswered_question_becomes_a_draft_and_the_dashboard_shows_it(stack, chat, editor, new_page, sign_in,
-                                                                           screenshot):
+def test_an_unanswered_question_becomes_a_draft_and_the_dashboard_shows_it(
+    stack, chat, editor, new_page, sign_in, screenshot
+):
     chat(editor["sender"], QUESTION)
     assert chat(editor["sender"], '/feedback{"feedback_value": "not_useful"}')["replies"][0]["kind"] == "feedback"
 

@@ -4,13 +4,12 @@ A question gets an answer, a citation expands to the article's text, a
 ``<script>`` message is shown as text, and a screenshot is saved to
 ``test-artifacts/web-chat.png``.
 """
+
 from __future__ import annotations
 
 import httpx
 import pytest
 from playwright.sync_api import expect
-
-pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 The entries cite real articles with verbatim quotes, so a tiny knowledge base
 built from them validates cleanly until a test breaks one part on purpose.
 """
+
 from __future__ import annotations
 
 import copy
@@ -27,8 +28,13 @@ ELDERLY_ENTRY = {
     "title": "子女不赡养老人怎么办",
     "questions": ["子女不赡养老人怎么办", "儿子不给我养老钱 我能告他吗", "老了孩子都不管我 法律上有办法吗"],
     "answer": "赡养父母是成年子女的法定义务，可以先找居委会调解，调解不成可以起诉要求支付赡养费。",
-    "citations": [{"law": "老年人权益保障法", "article": "第十四条",
-                   "quote": "赡养人应当履行对老年人经济上供养、生活上照料和精神上慰藉的义务"}],
+    "citations": [
+        {
+            "law": "老年人权益保障法",
+            "article": "第十四条",
+            "quote": "赡养人应当履行对老年人经济上供养、生活上照料和精神上慰藉的义务",
+        }
+    ],
     "next_steps": ["找社区人民调解委员会调解"],
     "tags": ["赡养"],
 }
@@ -38,7 +44,9 @@ LEGAL_AID_ENTRY = {
     "title": "怎么申请法律援助",
     "questions": ["怎么申请法律援助", "请不起律师 能申请免费的法律援助吗", "法律援助多久能批下来"],
     "answer": "经济困难的可以向法律援助中心申请，法律援助机构收到申请后七日内审查并作出决定。",
-    "citations": [{"law": "法律援助法", "article": "43", "quote": "法律援助机构应当自收到法律援助申请之日起七日内进行审查"}],
+    "citations": [
+        {"law": "法律援助法", "article": "43", "quote": "法律援助机构应当自收到法律援助申请之日起七日内进行审查"}
+    ],
     "next_steps": ["到区法律援助中心提交申请"],
 }
 GUIDE_ITEM = {
@@ -66,10 +74,20 @@ def guide_item() -> dict:
 
 
 def _guide_issue(number: int, items: int) -> dict:
-    return {"issue": number, "theme": f"第{number}期主题", "topic": "劳动用工", "items": [
-        {**copy.deepcopy(GUIDE_ITEM), "id": f"guide-{number:02d}-{item}", "title": f"第{number}期第{item}条风险",
-         "questions": [f"第{number}期第{item}条的问题{variant}" for variant in "一二三"]}
-        for item in range(1, items + 1)]}
+    return {
+        "issue": number,
+        "theme": f"第{number}期主题",
+        "topic": "劳动用工",
+        "items": [
+            {
+                **copy.deepcopy(GUIDE_ITEM),
+                "id": f"guide-{number:02d}-{item}",
+                "title": f"第{number}期第{item}条风险",
+                "questions": [f"第{number}期第{item}条的问题{variant}" for variant in "一二三"],
+            }
+            for item in range(1, items + 1)
+        ],
+    }
 
 
 @pytest.fixture

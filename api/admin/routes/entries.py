@@ -6,6 +6,7 @@ what was typed and the reasons; a stale save additionally shows what the
 other person saved and lets the user save again on top of it. Other pages
 that open the editor (the unanswered queue's new draft) call ``editor_page``.
 """
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -21,15 +22,17 @@ from api.admin.session import PATH, staff_user
 from api.curation import workflow
 from api.curation.errors import CurationError
 from api.curation.field_labels import AREA_NAMES
-from api.curation.models import EntryRow, State, User
-from api.routers.curation import db_session
+from api.dependencies import db_session
+from knowledge_base.store.models import EntryRow, State, User
 
 router = APIRouter(prefix=PATH)
 ACTIONS = {"submit": workflow.submit, "approve": workflow.approve, "archive": workflow.archive}
 NOTICE_FOR = {"submit": "submitted", "approve": "approve", "archive": "archive", "reject": "reject"}
 STATE_NAMES = {state.value: name for state, name in workflow.STATE_NAMES.items()}
-CONFLICT_MESSAGE = ("保存冲突：在您编辑期间，其他人已保存了版本 {version}。您的修改尚未保存，也没有覆盖他人的修改；"
-                    "您输入的内容仍在下方编辑框中，请对照他人的最新内容合并后再保存（请勿刷新页面，以免丢失输入）")
+CONFLICT_MESSAGE = (
+    "保存冲突：在您编辑期间，其他人已保存了版本 {version}。您的修改尚未保存，也没有覆盖他人的修改；"
+    "您输入的内容仍在下方编辑框中，请对照他人的最新内容合并后再保存（请勿刷新页面，以免丢失输入）"
+)
 
 
 def _matches(row: EntryRow, text: str) -> bool:
@@ -41,29 +44,58 @@ def _listing(request: Request, session: Session, title: str, state: str, area: s
     query = select(EntryRow).order_by(EntryRow.updated_at.desc())
     if state in STATE_NAMES:
         query = query.where(EntryRow.state == state)
-    rows = [row for row in session.scalars(query)
-            if (not area or row.data.get("area") == area) and (not q.strip() or _matches(row, q.strip()))]
-    return render(request, "entries.html", {
-        "title": title, "page": paginate(rows, page, request.url.path, {"q": q, "state": state, "area": area}),
-        "state": state, "area": area, "q": q, "state_names": STATE_NAMES,
-        "area_names": AREA_NAMES})
+    rows = [
+        row
+        for row in session.scalars(query)
+        if (not area or row.data.get("area") == area) and (not q.strip() or _matches(row, q.strip()))
+    ]
+    return render(
+        request,
+        "entries.html",
+        {
+            "title": title,
+            "page": paginate(rows, page, request.url.path, {"q": q, "state": state, "area": area}),
+            "state": state,
+            "area": area,
+            "q": q,
+            "state_names": STATE_NAMES,
+            "area_names": AREA_NAMES,
+        },
+    )
 
 
 @router.get("/entries")
-def list_entries(request: Request, state: str = "", area: str = "", q: str = "", page: int = 1,
-                 user: User = Depends(staff_user), session: Session = Depends(db_session)) -> Response:
+def list_entries(
+    request: Request,
+    state: str = "",
+    area: str = "",
+    q: str = "",
+    page: int = 1,
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
     return _listing(request, session, "条目", state, area, q, page)
 
 
 @router.get("/review")
-def review_queue(request: Request, page: int = 1, user: User = Depends(staff_user),
-                 session: Session = Depends(db_session)) -> Response:
+def review_queue(
+    request: Request, page: int = 1, user: User = Depends(staff_user), session: Session = Depends(db_session)
+) -> Response:
     return _listing(request, session, "待审核", State.IN_REVIEW.value, "", "", page)
 
 
-def editor_page(request: Request, user: User, row: EntryRow | None, fields: dict, *, version: int | None = None,
-                error: str | None = None, conflict: dict | None = None, status_code: int = 200,
-                form_action: str | None = None) -> Response:
+def editor_page(
+    request: Request,
+    user: User,
+    row: EntryRow | None,
+    fields: dict,
+    *,
+    version: int | None = None,
+    error: str | None = None,
+    conflict: dict | None = None,
+    status_code: int = 200,
+    form_action: str | None = None,
+) -> Response:
     """The entry editor page, for this module's routes and any other page that lets staff write an entry.
 
     ``row`` is the stored entry (its state, actions and version history are shown) or None for a new entry.
@@ -73,15 +105,25 @@ def editor_page(request: Request, user: User, row: EntryRow | None, fields: dict
     beside the form; ``status_code`` the HTTP status (e.g. 422 after a refused save); ``form_action`` sends a new
     entry's form elsewhere than ``/admin/entries/new`` (the unanswered queue posts its draft to its own route).
     """
-    return render(request, "entry.html", {
-        "row": row, "fields": fields, "version": version if version is not None else (row.lock_version if row else 0),
-        "error": error, "conflict": data_to_fields(conflict) if conflict else None,
-        "can_write": user.role in {role.value for role in workflow.WRITERS},
-        "can_review": user.role in {role.value for role in workflow.REVIEWERS},
-        "state_names": STATE_NAMES, "area_names": AREA_NAMES,
-        "collection_names": {c.value: name for c, name in COLLECTION_NAMES.items()},
-        "title": f"编辑：{row.data.get('title', row.slug)}" if row else "新建条目",
-        "form_action": form_action}, status_code=status_code)
+    return render(
+        request,
+        "entry.html",
+        {
+            "row": row,
+            "fields": fields,
+            "version": version if version is not None else (row.lock_version if row else 0),
+            "error": error,
+            "conflict": data_to_fields(conflict) if conflict else None,
+            "can_write": user.role in {role.value for role in workflow.WRITERS},
+            "can_review": user.role in {role.value for role in workflow.REVIEWERS},
+            "state_names": STATE_NAMES,
+            "area_names": AREA_NAMES,
+            "collection_names": {c.value: name for c, name in COLLECTION_NAMES.items()},
+            "title": f"编辑：{row.data.get('title', row.slug)}" if row else "新建条目",
+            "form_action": form_action,
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/entries/new")
@@ -95,8 +137,12 @@ async def entry_data(request: Request) -> dict:
 
 
 @router.post("/entries/new")
-def create_entry(request: Request, data: dict = Depends(entry_data), user: User = Depends(staff_user),
-                 session: Session = Depends(db_session)) -> Response:
+def create_entry(
+    request: Request,
+    data: dict = Depends(entry_data),
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
     try:
         row = workflow.create_entry(session, user, data)
     except CurationError as exc:
@@ -106,15 +152,22 @@ def create_entry(request: Request, data: dict = Depends(entry_data), user: User 
 
 
 @router.get("/entries/{slug}")
-def show_entry(slug: str, request: Request, user: User = Depends(staff_user),
-               session: Session = Depends(db_session)) -> Response:
+def show_entry(
+    slug: str, request: Request, user: User = Depends(staff_user), session: Session = Depends(db_session)
+) -> Response:
     row = workflow.get_entry(session, slug)
     return editor_page(request, user, row, data_to_fields(row.data))
 
 
 @router.post("/entries/{slug}")
-def save_entry(slug: str, request: Request, version: int = Form(...), data: dict = Depends(entry_data),
-               user: User = Depends(staff_user), session: Session = Depends(db_session)) -> Response:
+def save_entry(
+    slug: str,
+    request: Request,
+    version: int = Form(...),
+    data: dict = Depends(entry_data),
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
     try:
         workflow.save_entry(session, user, slug, data, version)
     except CurationError as exc:
@@ -122,14 +175,29 @@ def save_entry(slug: str, request: Request, version: int = Form(...), data: dict
         row = workflow.get_entry(session, slug)
         conflict = exc.extra.get("current_data")
         message = CONFLICT_MESSAGE.format(version=row.lock_version) if conflict else exc.message
-        return editor_page(request, user, row, data_to_fields(data), error=message, conflict=conflict,
-                       version=exc.extra.get("current_version", version), status_code=exc.status)
+        return editor_page(
+            request,
+            user,
+            row,
+            data_to_fields(data),
+            error=message,
+            conflict=conflict,
+            version=exc.extra.get("current_version", version),
+            status_code=exc.status,
+        )
     return redirect(f"{PATH}/entries/{slug}", "saved")
 
 
 @router.post("/entries/{slug}/{action}")
-def transition(slug: str, action: str, request: Request, version: int = Form(...), comment: str = Form(""),
-               user: User = Depends(staff_user), session: Session = Depends(db_session)) -> Response:
+def transition(
+    slug: str,
+    action: str,
+    request: Request,
+    version: int = Form(...),
+    comment: str = Form(""),
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
     if action not in NOTICE_FOR:
         raise CurationError(404, f"未知操作“{action}”")
     try:
@@ -145,13 +213,27 @@ def transition(slug: str, action: str, request: Request, version: int = Form(...
 
 
 @router.get("/entries/{slug}/diff")
-def diff(slug: str, request: Request, first: int | None = None, second: int | None = None,
-         user: User = Depends(staff_user), session: Session = Depends(db_session)) -> Response:
+def diff(
+    slug: str,
+    request: Request,
+    first: int | None = None,
+    second: int | None = None,
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
     row = workflow.get_entry(session, slug)
     latest = len(row.versions)
     second = second or latest
     first = first or max(second - 1, 1)
-    return render(request, "diff.html", {
-        "row": row, "first": first, "second": second, "versions": row.versions,
-        "rows": diff_rows(workflow.diff_versions(row, first, second, labelled=True)),
-        "title": f"版本对比：{row.data.get('title', row.slug)}"})
+    return render(
+        request,
+        "diff.html",
+        {
+            "row": row,
+            "first": first,
+            "second": second,
+            "versions": row.versions,
+            "rows": diff_rows(workflow.diff_versions(row, first, second, labelled=True)),
+            "title": f"版本对比：{row.data.get('title', row.slug)}",
+        },
+    )

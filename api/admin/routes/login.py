@@ -1,4 +1,5 @@
 """Sign-in and sign-out pages: /admin/login (rate-limited by the curation auth) and POST /admin/logout."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -9,7 +10,7 @@ from api.admin import csrf
 from api.admin.rendering import redirect, render
 from api.admin.session import PATH, clear_session_cookie, safe_next, session_token, set_session_cookie
 from api.curation import auth
-from api.routers.curation import db_session
+from api.dependencies import db_session
 
 router = APIRouter(prefix=PATH)
 
@@ -25,13 +26,22 @@ def login_page(request: Request, next_url: str | None = Query(None, alias="next"
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(""), password: str = Form(""),
-          next_url: str = Form("", alias="next"), session: Session = Depends(db_session)) -> Response:
+def login(
+    request: Request,
+    username: str = Form(""),
+    password: str = Form(""),
+    next_url: str = Form("", alias="next"),
+    session: Session = Depends(db_session),
+) -> Response:
     try:
         token = auth.login(session, username.strip(), password)
     except auth.AuthError as exc:
-        return render(request, "login.html", {"next": safe_next(next_url), "username": username, "error": exc.message},
-                      status_code=exc.status)
+        return render(
+            request,
+            "login.html",
+            {"next": safe_next(next_url), "username": username, "error": exc.message},
+            status_code=exc.status,
+        )
     response = redirect(safe_next(next_url))
     set_session_cookie(request, response, token)
     csrf.remember_seed(request, response, renew=True)

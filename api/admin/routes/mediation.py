@@ -2,11 +2,12 @@
 
 Any staff member sees the table; reviewers and admins save a body's contact
 with the form in its row. The values are checked by the mediation data
-model's own rules (``actions.mediation.Body``: a 0519 landline, a mobile or a
+model's own rules (``knowledge_base.service_data.mediation.Body``: a 0519 landline, a mobile or a
 national hotline; an address without web links), a refused value is shown
 again with a Chinese message, and every save is audited. The bot reads the
 saved contacts on its next mediation answer (api/curation/mediation_contacts.py).
 """
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -14,13 +15,13 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from actions.mediation import Body, MediationData, mediation_data, with_contacts
 from api.admin.rendering import redirect, render
 from api.admin.session import PATH, role_required, staff_user
 from api.curation.errors import CurationError
-from api.curation.mediation_contacts import FIELDS, contact_fields, contact_rows, save_contact
-from api.curation.models import Role, User
-from api.routers.curation import db_session
+from api.dependencies import db_session
+from knowledge_base.service_data.mediation import Body, MediationData, mediation_data, with_contacts
+from knowledge_base.store.contacts import FIELDS, contact_fields, contact_rows, save_contact
+from knowledge_base.store.models import Role, User
 
 router = APIRouter(prefix=PATH)
 EDITORS = (Role.REVIEWER, Role.ADMIN)
@@ -41,30 +42,52 @@ def _validated(body: Body, values: dict[str, str]) -> Body:
         raise CurationError(422, "；".join(ERRORS[field] for field in fields)) from None
 
 
-def _page(request: Request, user: User, session: Session, typed: dict[str, dict[str, str]] | None = None,
-          error: tuple[str, str] | None = None, status_code: int = 200) -> Response:
+def _page(
+    request: Request,
+    user: User,
+    session: Session,
+    typed: dict[str, dict[str, str]] | None = None,
+    error: tuple[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
     data: MediationData = with_contacts(mediation_data(), contact_fields(session))
     saved = contact_rows(session)
     typed = typed or {}
-    rows = [{"body": body, "contact": typed.get(body.id) or {field: getattr(body, field) for field in FIELDS},
-             "disputes": [d.label for d in data.disputes if body.id in d.bodies], "saved": saved.get(body.id),
-             "error": error[1] if error and error[0] == body.id else None}
-            for body in data.bodies]
-    return render(request, "mediation.html",
-                  {"title": "调解组织", "rows": rows, "editable": user.role in {role.value for role in EDITORS}},
-                  status_code=status_code)
+    rows = [
+        {
+            "body": body,
+            "contact": typed.get(body.id) or {field: getattr(body, field) for field in FIELDS},
+            "disputes": [d.label for d in data.disputes if body.id in d.bodies],
+            "saved": saved.get(body.id),
+            "error": error[1] if error and error[0] == body.id else None,
+        }
+        for body in data.bodies
+    ]
+    return render(
+        request,
+        "mediation.html",
+        {"title": "调解组织", "rows": rows, "editable": user.role in {role.value for role in EDITORS}},
+        status_code=status_code,
+    )
 
 
 @router.get("/mediation")
-def mediation_bodies(request: Request, user: User = Depends(staff_user),
-                     session: Session = Depends(db_session)) -> Response:
+def mediation_bodies(
+    request: Request, user: User = Depends(staff_user), session: Session = Depends(db_session)
+) -> Response:
     return _page(request, user, session)
 
 
 @router.post("/mediation/{body_id}")
-def save_mediation_contact(body_id: str, request: Request, address: str = Form(""), phone: str = Form(""),
-                           hours: str = Form(""), user: User = Depends(may_edit),
-                           session: Session = Depends(db_session)) -> Response:
+def save_mediation_contact(
+    body_id: str,
+    request: Request,
+    address: str = Form(""),
+    phone: str = Form(""),
+    hours: str = Form(""),
+    user: User = Depends(may_edit),
+    session: Session = Depends(db_session),
+) -> Response:
     body = next((b for b in mediation_data().bodies if b.id == body_id), None)
     if body is None:
         raise CurationError(404, "没有这个调解组织")

@@ -6,6 +6,7 @@ checks) goes through ``import_spreadsheet`` and the page shows its report:
 the new drafts and new versions, or every failing row with its column and
 reason — in which case nothing was saved.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -16,23 +17,33 @@ from sqlalchemy.orm import Session
 
 from api.admin.rendering import render
 from api.admin.session import PATH, role_required, staff_user
-from api.curation.db import Database
 from api.curation.errors import CurationError
-from api.curation.models import User
 from api.curation.spreadsheet_import import MAX_BYTES, ImportReport, import_spreadsheet
+from api.curation.views import spreadsheet_download
 from api.curation.workflow import WRITERS
-from api.routers.curation import db_session
-from api.routers.spreadsheets import curation_database, spreadsheet_download
+from api.dependencies import curation_database, db_session
+from knowledge_base.store.db import Database
+from knowledge_base.store.models import User
 
 router = APIRouter(prefix=PATH)
 writers = role_required(*WRITERS)
 
 
-def _page(request: Request, user: User, report: ImportReport | None = None, error: str | None = None,
-          status_code: int = 200) -> Response:
-    return render(request, "import.html", {
-        "title": "导入导出", "report": report, "error": error, "max_mb": MAX_BYTES // (1024 * 1024),
-        "can_import": user.role in {role.value for role in WRITERS}}, status_code=status_code)
+def _page(
+    request: Request, user: User, report: ImportReport | None = None, error: str | None = None, status_code: int = 200
+) -> Response:
+    return render(
+        request,
+        "import.html",
+        {
+            "title": "导入导出",
+            "report": report,
+            "error": error,
+            "max_mb": MAX_BYTES // (1024 * 1024),
+            "can_import": user.role in {role.value for role in WRITERS},
+        },
+        status_code=status_code,
+    )
 
 
 @router.get("/import")
@@ -41,14 +52,23 @@ def import_page(request: Request, user: User = Depends(staff_user)) -> Response:
 
 
 @router.get("/import/export.{file_format}")
-def download(file_format: Literal["csv", "xlsx"], working_copies: bool = Query(False, alias="all"),
-             user: User = Depends(staff_user), session: Session = Depends(db_session)) -> Response:
+def download(
+    file_format: Literal["csv", "xlsx"],
+    working_copies: bool = Query(False, alias="all"),
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
     return spreadsheet_download(session, file_format, working_copies)
 
 
 @router.post("/import")
-def upload(request: Request, file: UploadFile | None = None, dry_run: bool = Form(False),
-           user: User = Depends(writers), database: Database = Depends(curation_database)) -> Response:
+def upload(
+    request: Request,
+    file: UploadFile | None = None,
+    dry_run: bool = Form(False),
+    user: User = Depends(writers),
+    database: Database = Depends(curation_database),
+) -> Response:
     if file is None or not file.filename:
         return _page(request, user, error="请选择要导入的 .csv 或 .xlsx 文件", status_code=422)
     try:

@@ -1,0 +1,1 @@
+"""The curation database: models, migrations, sessions, seeding from YAML, and the live view running processes serve."""

@@ -1,0 +1,13 @@
+"""Alembic environment, configured in code: the engine comes from ``config.attributes['engine']``."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from knowledge_base.store.models import Base
+
+engine = context.config.attributes["engine"]
+with engine.begin() as connection:
+    context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()

@@ -1,0 +1,29 @@
+"""A database made by the previous schema revision keeps working: it upgrades in place and keeps its rows."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import text
+
+from knowledge_base.store.db import alembic_config, make_engine, open_database
+
+
+def test_a_revision_0003_database_upgrades_to_head_and_keeps_its_turns(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), "0003")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO turns (at, channel, sender, text, kind, entry_ids, scores)"
+                " VALUES ('2026-11-30 08:00:00', 'web', 'abcdef0123456789', '老板欠薪', 'answer', '[]', '[]')"
+            )
+        )
+    engine.dispose()
+
+    database = open_database(url)
+    with database.engine.connect() as connection:
+        assert connection.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
+        row = connection.execute(text("SELECT sender, text, kind, detail FROM turns")).one()
+    database.close()
+    assert tuple(row) == ("abcdef0123456789", "老板欠薪", "answer", None)
