@@ -18,6 +18,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from knowledge_base.retrieval.calibration import calibrated_mode, default_calibration
 from knowledge_base.schema import Area, Collection, Entry, Side
 
 
@@ -56,8 +57,14 @@ INTENT_SIDES: dict[str, Side] = {
 OPPOSITE = {Side.WORKER: Side.EMPLOYER, Side.EMPLOYER: Side.WORKER}
 
 RRF_K = 60
-AREA_WEIGHT = 0.5  # a hit's fused score grows by up to this share with the NLU's prior for its area
-SIDE_WEIGHT = 0.3  # … and by this share when written for the asker's side, shrinks by it for the opposite side
+# score = fused rank score (relative to the best) + cosine to the closest phrasing + the NLU's prior for the
+# entry's area + the side term (+ for the asker's side, − for the opposite side; with the side unknown,
+# employer-side entries give way to residents' ones) + a bonus when the question is an entry's own phrasing.
+DENSE_WEIGHT = 1.0
+AREA_WEIGHT = 0.4
+SIDE_WEIGHT = 0.2
+EXACT_COSINE = 0.98
+EXACT_BONUS = 0.5
 
 # The words that tell who is asking about a job: the worker who is owed, or the employer who owes.
 _I = "(?:我|俺|本人|咱)"
@@ -108,6 +115,15 @@ def area_prior(ranking: list[dict]) -> dict[Area, float]:
     return prior
 
 
+SIDE_AREAS = {Side.WORKER: Area.WAGE_ARREARS, Side.EMPLOYER: Area.ENTERPRISE_RISK}
+
+
+def sided_prior(prior: dict[Area, float], asker: Side | None) -> dict[Area, float]:
+    """The prior without the opposite side's labour area: the asker's own words outweigh the NLU's guess."""
+    opposite = SIDE_AREAS.get(OPPOSITE.get(asker))  # type: ignore[arg-type]
+    return {area: p for area, p in prior.items() if area is not opposite}
+
+
 def _cue_count(cues: list[re.Pattern], text: str) -> int:
     return sum(1 for cue in cues if cue.search(text))
 
@@ -151,21 +167,30 @@ def global_fusion(hits: list) -> list[Candidate]:
     return sorted((Candidate(hit, fused[id(hit)]) for hit in hits), key=lambda c: c.fused, reverse=True)
 
 
-def side_factor(entry_side: Side, asker: Side | None) -> float:
-    if asker is None or entry_side is Side.ANY:
-        return 1.0
+def side_term(entry_side: Side, asker: Side | None) -> float:
+    if entry_side is Side.ANY:
+        return 0.0
+    if asker is None:
+        return -SIDE_WEIGHT / 2 if entry_side is Side.EMPLOYER else 0.0
     if entry_side is asker:
-        return 1.0 + SIDE_WEIGHT
+        return SIDE_WEIGHT
     if OPPOSITE.get(asker) is entry_side:
-        return 1.0 - SIDE_WEIGHT
-    return 1.0
+        return -SIDE_WEIGHT
+    return 0.0
 
 
 def rerank(candidates: list[Candidate], prior: dict[Area, float], asker: Side | None) -> list[Candidate]:
-    """Candidates ordered by fused score × (1 + area prior) × side factor."""
+    """Candidates ordered by the evidence together (see ``DENSE_WEIGHT`` …)."""
+    best = max((c.fused for c in candidates), default=0.0) or 1.0
     for candidate in candidates:
-        area_boost = 1.0 + AREA_WEIGHT * prior.get(candidate.entry.area, 0.0)
-        candidate.score = candidate.fused * area_boost * side_factor(candidate.entry.side, asker)
+        dense = float(getattr(candidate.hit, "dense", 0.0))
+        candidate.score = (
+            candidate.fused / best
+            + DENSE_WEIGHT * dense
+            + AREA_WEIGHT * prior.get(candidate.entry.area, 0.0)
+            + side_term(candidate.entry.side, asker)
+            + (EXACT_BONUS if dense >= EXACT_COSINE else 0.0)
+        )
     return sorted(candidates, key=lambda c: c.score, reverse=True)
 
 
@@ -207,15 +232,29 @@ def _side_swapped(candidates: list[Candidate], policy, asker: Side | None) -> li
 
 
 def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "topical") -> Decision:
-    """The answer to a legal question from every collection's ``hits`` (``origin``: topical, out_of_scope, fallback)."""
+    """The answer to a legal question from every collection's ``hits`` (``origin``: topical, out_of_scope, fallback).
+
+    By default the raw cosine threshold and the did-you-mean margin of ``policy`` decide; with the calibrated
+    model (``FARUN_ABSTAIN=calibrated``) the probability that the top entry is right decides: answer, offer the
+    best three, or abstain.
+    """
     asker = asker_side(text, ranking) if side_aware() else None
-    candidates = rerank(global_fusion(hits), area_prior(ranking), asker)
-    if not candidates or not _confident(policy, candidates[0]):
+    candidates = rerank(global_fusion(hits), sided_prior(area_prior(ranking), asker), asker)
+    calibration = default_calibration() if calibrated_mode() else None
+    if not candidates or not _confident(policy, candidates[0]) and calibration is None:
         return Decision("abstain", candidates=candidates[:3], side=asker)
     candidates = _side_swapped(candidates, policy, asker)
     top = candidates[0]
+    probability = calibration.probability([c.hit for c in candidates]) if calibration else None
+    if probability is not None and probability < calibration.offer_at:
+        return Decision("abstain", candidates=candidates[:3], side=asker)
     if origin == "out_of_scope" and top.entry.area not in REFERRAL_AREAS | {Area.LEGAL_SERVICES}:
-        if not _confident(policy, top, OUT_OF_SCOPE_EXTRA):
+        sure = (
+            probability >= calibration.answer_at + OUT_OF_SCOPE_EXTRA
+            if probability is not None
+            else _confident(policy, top, OUT_OF_SCOPE_EXTRA)
+        )
+        if not sure:
             orientation = next(
                 (c for c in candidates if c.entry.area in REFERRAL_AREAS and _confident(policy, c)), None
             )
@@ -224,8 +263,15 @@ def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "to
             return Decision("referral", entries, scores, candidates=candidates[:3], side=asker)
     if top.entry.area in REFERRAL_AREAS:
         return Decision("referral", [top.entry], [top.hit.dense], candidates=candidates[:3], side=asker)
-    offered = [c for c in candidates[:3] if _confident(policy, c)]
-    if len(offered) >= 2 and policy.ambiguous([c.hit.dense for c in offered[:2]], [c.hit.keyword for c in offered[:2]]):
+    if probability is not None:
+        unsure = probability < calibration.answer_at
+        offered = candidates[:3]
+    else:
+        offered = [c for c in candidates[:3] if _confident(policy, c)]
+        unsure = len(offered) >= 2 and policy.ambiguous(
+            [c.hit.dense for c in offered[:2]], [c.hit.keyword for c in offered[:2]]
+        )
+    if unsure and len(offered) >= 2:
         return Decision(
             "did_you_mean",
             [c.entry for c in offered],

@@ -158,6 +158,17 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from api.evaluation.calibrate import fit
+    from knowledge_base.retrieval.pipeline import Retriever
+
+    calibration, report = fit(Retriever(load_knowledge_base().entries))
+    if not args.dry_run:
+        calibration.save()
+    print(json.dumps({"answer_at": calibration.answer_at, "offer_at": calibration.offer_at, **report}, indent=2))
+    return 0
+
+
 def cmd_index_build(args: argparse.Namespace) -> int:
     import time
 
@@ -194,14 +205,20 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_eval_real(args: argparse.Namespace) -> int:
-    """``eval --real``: the dev questions through the whole stack (own, or ``--real-url``); ``--compare``: saved runs."""
+    """``eval --real``: the dev questions (``--own``: the own test set) through the whole stack (own, or
+    ``--real-url``); ``--compare``: saved runs (``--own``: of the own test set, names suffixed ``-own``)."""
     from api.evaluation import served, served_report
     from api.evaluation.suite import REPORT_DIR
 
     out = Path(args.out or REPORT_DIR)
+    if args.own and (args.dev or args.labels):
+        print("eval --real --own reads tests/data/paraphrases and nlu_heldout: no --dev or --labels", file=sys.stderr)
+        return 2
     try:
         result = {}
-        if args.real or args.real_url:
+        if (args.real or args.real_url) and args.own:
+            result = served.run_own(out_dir=out, config=args.config, api_url=args.real_url, limit=args.limit)
+        elif args.real or args.real_url:
             result = served.run_real(
                 Path(args.dev or served.DEFAULT_DEV),
                 Path(args.labels or served.DEFAULT_LABELS),
@@ -211,7 +228,10 @@ def cmd_eval_real(args: argparse.Namespace) -> int:
                 limit=args.limit,
             )
         if args.compare is not None:
-            names = args.compare or served_report.saved_runs(out)
+            if args.own:
+                names = [served.own_config(n) for n in args.compare] or served_report.saved_runs(out, "own")
+            else:
+                names = args.compare or served_report.saved_runs(out, "dev")
             if result and result["config"] not in names:
                 names.append(result["config"])
             comparison = served_report.compare(names, out)
@@ -224,6 +244,9 @@ def cmd_eval_real(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.own and not (args.real or args.real_url or args.compare is not None):
+        print("--own goes with --real, --real-url or --compare", file=sys.stderr)
+        return 2
     if args.real or args.real_url or args.compare is not None:
         return cmd_eval_real(args)
     from api.evaluation.routing import DEFAULT_FILE
@@ -305,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--action-port", type=int, default=5055)
     run.set_defaults(func=cmd_run)
 
+    calibrate = sub.add_parser("calibrate", help="fit the answer/offer/abstain model on the project's own sentences")
+    calibrate.add_argument("--dry-run", action="store_true", help="report only, keep calibration.json")
+    calibrate.set_defaults(func=cmd_calibrate)
     index = sub.add_parser("index", help="retrieval index").add_subparsers(dest="index_command", required=True)
     index.add_parser("build", help="build (or load, if unchanged) the FAISS index").set_defaults(func=cmd_index_build)
 
@@ -321,6 +347,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument(
         "--labels", metavar="PATH", help="dev entry labels (default tests/data/real_dev_labels.jsonl)"
+    )
+    evaluate.add_argument(
+        "--own",
+        action="store_true",
+        help="with --real/--compare: the own test set (tests/data/paraphrases + nlu_heldout) instead of the dev set; "
+        "runs are saved as NAME-own (eval_real_NAME-own.json, report eval_real_own.md)",
     )
     evaluate.add_argument("--config", default="default", metavar="NAME", help="name of this --real run (saved as such)")
     evaluate.add_argument(

@@ -25,6 +25,7 @@ from knowledge_base.settings import log_dir
 ROOT = Path(__file__).resolve().parents[1]
 RASA_BIN = Path(os.environ.get("FARUN_RASA_VENV", ROOT / ".venv-rasa")) / "bin" / "rasa"
 MODEL = ROOT / "models" / "farun.tar.gz"
+WARM_UP_QUESTION = "拖欠工资怎么办"
 
 
 def free_port() -> int:
@@ -131,12 +132,31 @@ class Stack:
         return f"warm-up-{self.token[:8]}"
 
     def _warm_up(self) -> None:
-        """One question through the stack, so the action server loads its index before users come
-        (loading it at import would clash with Sanic's process start-up). Its header keeps it out of the
-        turn log and so off the staff dashboard (``api.warm_up``)."""
+        """One question through the stack, so the action server loads its models and index before users come
+        (loading them at import would clash with Sanic's process start-up). The action server is asked
+        directly first, with no time limit but the stack's, so the first chat never waits on loading and
+        runs into the API's Rasa timeout. The chat's header keeps it out of the turn log and so off the
+        staff dashboard (``api.warm_up``)."""
+        httpx.post(
+            f"http://127.0.0.1:{self.action_port}/webhook",
+            json={
+                "next_action": "action_answer_question",
+                "sender_id": self.warm_up_sender,
+                "tracker": {
+                    "sender_id": self.warm_up_sender,
+                    "slots": {},
+                    "latest_message": {"text": WARM_UP_QUESTION, "intent": {"name": "wage_arrears"}},
+                    "events": [],
+                    "active_loop": {},
+                    "latest_action_name": "action_listen",
+                },
+                "domain": {},
+            },
+            timeout=300,
+        )
         httpx.post(
             f"{self.api_url}/api/chat",
-            json={"sender": self.warm_up_sender, "message": "拖欠工资怎么办"},
+            json={"sender": self.warm_up_sender, "message": WARM_UP_QUESTION},
             headers={warm_up.HEADER: self.token},
             timeout=120,
         )

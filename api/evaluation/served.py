@@ -44,6 +44,16 @@ without a stack. Definitions:
 - **other_legal answered from an unrelated entry**: among other_legal
   questions, the first served entry is in wage_arrears, elderly_services or
   enterprise_risk and not among the labelled entries.
+
+**Own test set** (``farun eval --real --own``, ``run_own``): the same run on the project's own labelled
+sentences instead of the dev set, built in memory by ``load_own``. ``tests/data/paraphrases/*.jsonl``
+(``{"query", "ids", "collection"}``) become rows ``para-0001``... whose area is the dev-style area of the
+first listed entry (legal_services and other_topics entries count as other_legal) and whose label lists the
+entry ids, with the first entry's side (``any`` becomes ``other``). ``tests/data/nlu_heldout/*.jsonl``
+(``{"text", "intent", "side"}``) become rows ``nlu-0001``... whose area is the intent's (legal_services and
+out_of_scope count as other_legal) and whose label has the side but no entries: they count for the served
+area, no-answer, wrong side and other_legal-unrelated, not for hit@k. Files are read in name order, lines
+in file order. Own runs are saved under the config name suffixed ``-own`` (``own_config``).
 """
 
 from __future__ import annotations
@@ -92,6 +102,17 @@ NOT_ANSWERED = NO_ANSWER_KINDS | {"referral", "none"}  # decisive kinds that lea
 DEFAULT_DEV = ROOT.parent / "shared" / "eval" / "real_questions_dev.jsonl"
 DEFAULT_LABELS = ROOT / "tests" / "data" / "real_dev_labels.jsonl"
 CHOOSE_ENTRY = "/choose_entry"
+DEFAULT_PARAPHRASES = ROOT / "tests" / "data" / "paraphrases"
+DEFAULT_NLU_HELDOUT = ROOT / "tests" / "data" / "nlu_heldout"
+INTENT_DEV_AREA = {
+    "wage_arrears": "wage_arrears",
+    "elderly_services": "elderly_services",
+    "enterprise_risk": "enterprise_risk",
+    "legal_services": "other_legal",
+    "out_of_scope": "other_legal",
+}
+OWN_SIDES = ("worker", "employer", "older_person", "family")  # any other side (``any``) becomes ``other``
+OWN_SUFFIX = "-own"
 CONFIG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL", re.IGNORECASE)
 
@@ -99,7 +120,7 @@ SECRET_NAME = re.compile(r"TOKEN|SECRET|PASSWORD|KEY|CREDENTIAL", re.IGNORECASE)
 # ---------------------------------------------------------------- inputs
 
 
-def _json_lines(path: Path) -> list[dict]:
+def _json_lines(path: Path, need_id: bool = True) -> list[dict]:
     rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -108,7 +129,9 @@ def _json_lines(path: Path) -> list[dict]:
             row = json.loads(line)
         except ValueError as exc:
             raise ValueError(f"{path}:{number}: not JSON ({exc})") from None
-        if not isinstance(row, dict) or not str(row.get("id", "")).strip():
+        if not isinstance(row, dict):
+            raise ValueError(f"{path}:{number}: not a JSON object")
+        if need_id and not str(row.get("id", "")).strip():
             raise ValueError(f"{path}:{number}: needs an id")
         rows.append(row)
     if not rows:
@@ -135,6 +158,53 @@ def load_labels(path: Path) -> dict[str, dict]:
             raise ValueError(f"{path}: row {row['id']} needs a non-empty entries list")
         labels[row["id"]] = {"entries": list(row["entries"]), "side": row.get("side"), "gap": row.get("gap")}
     return labels
+
+
+def _jsonl_files(folder: Path) -> list[Path]:
+    files = sorted(Path(folder).glob("*.jsonl"))
+    if not files:
+        raise FileNotFoundError(f"no *.jsonl files in {folder}")
+    return files
+
+
+def _own_side(side) -> str:
+    return side if side in OWN_SIDES else "other"
+
+
+def load_own(paraphrase_dir: Path, nlu_dir: Path, facts: dict[str, dict]) -> tuple[list[dict], dict[str, dict]]:
+    """The own test set as ``(rows, labels)`` like ``load_dev`` and ``load_labels`` (see the module doc).
+
+    ``facts`` are the knowledge base's ``entry_facts``: every entry a paraphrase lists must be in it."""
+    rows: list[dict] = []
+    labels: dict[str, dict] = {}
+    for path in _jsonl_files(paraphrase_dir):
+        for number, line in enumerate(_json_lines(path, need_id=False), 1):
+            ids, text = line.get("ids"), str(line.get("query") or "").strip()
+            where = f"{path}: row {number}"
+            if not text or not isinstance(ids, list) or not ids:
+                raise ValueError(f"{where}: needs a query and a non-empty ids list")
+            unknown = [i for i in ids if i not in facts]
+            if unknown:
+                raise ValueError(f"{where}: unknown entry ids {unknown}")
+            first = facts[ids[0]]
+            area = ENTRY_AREA.get(first["area"], "unmapped")
+            area = "other_legal" if area == "legal_services" else area
+            if area not in DEV_AREAS:
+                raise ValueError(f"{where}: entry {ids[0]} has area {first['area']!r}, which maps to no dev area")
+            qid = f"para-{len(rows) + 1:04d}"
+            rows.append({"id": qid, "text": text, "area": area})
+            labels[qid] = {"entries": [str(i) for i in ids], "side": _own_side(first.get("side")), "gap": None}
+    count = 0
+    for path in _jsonl_files(nlu_dir):
+        for number, line in enumerate(_json_lines(path, need_id=False), 1):
+            text, intent = str(line.get("text") or "").strip(), line.get("intent")
+            if not text or intent not in INTENT_DEV_AREA:
+                raise ValueError(f"{path}: row {number} needs a text and an intent in {tuple(INTENT_DEV_AREA)}")
+            count += 1
+            qid = f"nlu-{count:04d}"
+            rows.append({"id": qid, "text": text, "area": INTENT_DEV_AREA[intent]})
+            labels[qid] = {"entries": [], "side": _own_side(line.get("side")), "gap": None}
+    return rows, labels
 
 
 def entry_facts(entries: Iterable) -> dict[str, dict]:
@@ -497,6 +567,20 @@ def check_config(name: str) -> str:
     return name
 
 
+def own_config(name: str) -> str:
+    """The saved name of an own-test-set run: ``name`` suffixed ``-own`` (once)."""
+    check_config(name)
+    return check_config(name if name.endswith(OWN_SUFFIX) else name + OWN_SUFFIX)
+
+
+def _relative(path: Path) -> str:
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
 def run_real(
     dev_path: Path = DEFAULT_DEV,
     labels_path: Path = DEFAULT_LABELS,
@@ -506,15 +590,56 @@ def run_real(
     limit: int | None = None,
 ) -> dict:
     """Ask every dev question through the stack, score, write the reports; the summary (ids only)."""
-    from api.evaluation import served_report
-    from api.evaluation.suite import REPORT_DIR
     from knowledge_base.loader import load_knowledge_base
 
-    out_dir = Path(out_dir or REPORT_DIR)
     check_config(config)
-    questions = load_dev(dev_path)[: limit or None]
+    questions = load_dev(dev_path)
     labels = load_labels(labels_path)
     facts = entry_facts(load_knowledge_base().entries)
+    about = {"question_set": "dev", "dev_file": str(dev_path), "labels_file": str(labels_path)}
+    return _run(questions[: limit or None], labels, facts, about, out_dir, config, api_url)
+
+
+def run_own(
+    paraphrase_dir: Path = DEFAULT_PARAPHRASES,
+    nlu_dir: Path = DEFAULT_NLU_HELDOUT,
+    out_dir: Path | None = None,
+    config: str = "default",
+    api_url: str | None = None,
+    limit: int | None = None,
+) -> dict:
+    """``run_real`` on the own test set (``load_own``), saved as ``own_config(config)``."""
+    from knowledge_base.loader import load_knowledge_base
+
+    config = own_config(config)
+    facts = entry_facts(load_knowledge_base().entries)
+    questions, labels = load_own(paraphrase_dir, nlu_dir, facts)
+    about = {
+        "question_set": "own",
+        "dev_file": f"{_relative(paraphrase_dir)}/*.jsonl + {_relative(nlu_dir)}/*.jsonl",
+        "labels_file": "built from the same files (paraphrases: entry ids and the first entry's side; "
+        "nlu_heldout: intent and side, no entries)",
+        "sources": {
+            "paraphrases": sum(q["id"].startswith("para-") for q in questions),
+            "nlu_heldout": sum(q["id"].startswith("nlu-") for q in questions),
+        },
+    }
+    return _run(questions[: limit or None], labels, facts, about, out_dir, config, api_url)
+
+
+def _run(
+    questions: list[dict],
+    labels: dict[str, dict],
+    facts: dict[str, dict],
+    about: dict,
+    out_dir: Path | None,
+    config: str,
+    api_url: str | None,
+) -> dict:
+    from api.evaluation import served_report
+    from api.evaluation.suite import REPORT_DIR
+
+    out_dir = Path(out_dir or REPORT_DIR)
     settings = run_settings(api_url)
     started = time.perf_counter()
     with running_api(api_url) as url:
@@ -529,8 +654,7 @@ def run_real(
         "config": config,
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seconds": round(seconds, 1),
-        "dev_file": str(dev_path),
-        "labels_file": str(labels_path),
+        **about,
         **settings,
         **summary,
     }

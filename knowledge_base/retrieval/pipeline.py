@@ -42,6 +42,7 @@ from knowledge_base.retrieval.embedder import (
 from knowledge_base.retrieval.fusion import reciprocal_rank_fusion
 from knowledge_base.retrieval.keyword_index import KeywordIndex
 from knowledge_base.schema import Collection, Entry
+from knowledge_base.settings import index_dir
 
 CANDIDATES = 50
 # The ranked lists: primary dense (questions), second dense (questions), second dense (answers), BM25.
@@ -62,7 +63,7 @@ CONFIGURED = "configured"  # Retriever(...=CONFIGURED): as the environment confi
 
 def default_index_dir() -> Path:
     """Where indexes are cached: ``FARUN_DATA_DIR``/index (else ``var/index``), read when called."""
-    return Path(os.environ.get("FARUN_DATA_DIR", Path(__file__).resolve().parents[2] / "var")) / "index"
+    return index_dir()
 
 
 @dataclass

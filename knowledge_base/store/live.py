@@ -12,65 +12,21 @@ module only reads the database: it never creates or migrates it.
 
 from __future__ import annotations
 
-import copy
 import threading
 from dataclasses import dataclass
 
-import numpy as np
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from knowledge_base.loader import KnowledgeBase, load_knowledge_base
-from knowledge_base.retrieval.embedder import Embedder
-from knowledge_base.retrieval.pipeline import CollectionIndex, Retriever
-from knowledge_base.schema import Entry, GuideIssue
+from knowledge_base.retrieval.pipeline import Retriever
+from knowledge_base.schema import GuideIssue
 from knowledge_base.settings import database_url
 from knowledge_base.store.db import existing_engine
 from knowledge_base.store.export import published_rows
 from knowledge_base.store.models import GuideIssueRow, KbRevision
 from knowledge_base.store.records import to_entry
-
-
-class ReusingEmbedder:
-    """Embeds index texts, reusing the vectors of texts that were already indexed."""
-
-    def __init__(self, base: Embedder, vectors: dict[str, np.ndarray]):
-        self.model_name = base.model_name
-        self.dimension = base.dimension
-        self.base = base
-        self.vectors = vectors
-
-    def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
-        missing = [text for text in dict.fromkeys(texts) if text not in self.vectors]
-        if missing:
-            self.vectors.update(zip(missing, self.base.encode(missing, batch_size=batch_size, progress=progress)))
-        return np.stack([self.vectors[text] for text in texts]) if texts else np.zeros((0, self.dimension), np.float32)
-
-
-def indexed_vectors(retriever: Retriever) -> dict[str, np.ndarray]:
-    """Every indexed text with its vector, read back from the FAISS indexes."""
-    vectors: dict[str, np.ndarray] = {}
-    for index in retriever.collections.values():
-        total = index.dense.index.ntotal
-        if total:
-            stored = index.dense.index.reconstruct_n(0, total)
-            vectors.update((text, stored[row]) for row, (_, text) in enumerate(index.rows))
-    return vectors
-
-
-def rebuilt(previous: Retriever, entries: list[Entry]) -> Retriever:
-    """A retriever over ``entries`` that keeps ``previous``'s index of every collection whose entries are unchanged."""
-    reusing = ReusingEmbedder(previous.embedder, indexed_vectors(previous))
-    retriever = copy.copy(previous)
-    retriever.collections = {}
-    for collection, index in previous.collections.items():
-        members = [entry for entry in entries if entry.collection is collection]
-        unchanged = list(index.entries.values()) == members
-        retriever.collections[collection] = (
-            index if unchanged else CollectionIndex.build(members, reusing, index.dense.kind, cache_dir=None)
-        )
-    return retriever
 
 
 @dataclass(frozen=True)
@@ -118,7 +74,7 @@ class LiveKnowledge:
         kb = self._load(revision)
         if self._served is None:
             return Served(revision, kb, Retriever(kb.entries))
-        return Served(revision, kb, rebuilt(self._served.retriever, kb.entries))
+        return Served(revision, kb, self._served.retriever.updated(kb.entries))
 
     def current(self) -> Served:
         """The knowledge base and retriever for the database's current revision."""

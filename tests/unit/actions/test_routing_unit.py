@@ -37,6 +37,12 @@ AID = FakeEntry("legalsvc-aid-apply", Area.LEGAL_SERVICES, Side.ANY)
 POLICY = AbstainPolicy(threshold=0.5, margin=0.03)
 
 
+@pytest.fixture(autouse=True)
+def threshold_policy(monkeypatch):
+    """These rules are about ranking: decide by the raw threshold unless a test installs a calibration."""
+    monkeypatch.setenv("FARUN_ABSTAIN", "threshold")
+
+
 def ranking(*pairs: tuple[str, float]) -> list[dict]:
     return [{"name": name, "confidence": confidence} for name, confidence in pairs]
 
@@ -136,3 +142,22 @@ def test_the_intent_gate_and_side_awareness_can_be_switched_off_for_ablations(mo
     assert routing.routing_mode() == "intent" and not routing.side_aware()
     hits = [FakeHit(EMPLOYER, 0.80, 5.0, 0.9), FakeHit(WORKER, 0.74, 4.0, 0.88)]
     assert routing.decide("我们公司员工社保", [], hits, POLICY).side is None
+
+
+def test_the_calibrated_model_decides_answer_offer_or_abstain(monkeypatch):
+    from knowledge_base.retrieval.calibration import FEATURES, Calibration
+
+    calibration = Calibration(
+        weights=dict.fromkeys(FEATURES, 0.0) | {"top_dense": 10.0}, bias=-6.0, answer_at=0.8, offer_at=0.3
+    )
+    monkeypatch.setenv("FARUN_ABSTAIN", "calibrated")
+    monkeypatch.setattr(routing, "default_calibration", lambda: calibration)
+    other = FakeEntry("labour-injury", Area.WAGE_ARREARS, Side.WORKER)
+    sure = [FakeHit(WORKER, 0.9, 3.0), FakeHit(other, 0.6)]  # p = 0.95
+    middle = [FakeHit(WORKER, 0.65, 3.0), FakeHit(other, 0.6)]  # p = 0.62
+    unsure = [FakeHit(WORKER, 0.45, 3.0), FakeHit(other, 0.4)]  # p = 0.18
+    text, nlu = "公司不给我交社保", ranking(("wage_arrears", 0.9))
+    assert routing.decide(text, nlu, sure, POLICY).kind == "answer"
+    offer = routing.decide(text, nlu, middle, POLICY)
+    assert offer.kind == "did_you_mean" and offer.entries == [WORKER, other]
+    assert routing.decide(text, nlu, unsure, POLICY).kind == "abstain"

@@ -324,3 +324,188 @@ def test_without_a_trained_model_the_own_stack_is_not_started_and_says_make_trai
             pass
     with served.running_api("http://127.0.0.1:9/") as url:
         assert url == "http://127.0.0.1:9"
+
+
+# ---------------------------------------------------------------- own test set
+
+
+def _write_lines(path, rows) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows) + "\n", encoding="utf-8")
+
+
+def _own_files(tmp_path):
+    para, nlu = tmp_path / "paraphrases", tmp_path / "nlu_heldout"
+    para.mkdir()
+    nlu.mkdir()
+    # b.jsonl is written first: files are read in name order, lines in file order
+    _write_lines(
+        para / "b.jsonl",
+        [
+            {"query": "p3", "ids": ["l-aid"], "collection": "faq"},
+            {"query": "p4", "ids": ["t-divorce", "w-pay"], "collection": "faq"},
+        ],
+    )
+    _write_lines(
+        para / "a.jsonl",
+        [
+            {"query": "p1", "ids": ["w-pay", "w-quit"], "collection": "faq"},
+            {"query": "p2", "ids": ["o-care"], "collection": "guide"},
+        ],
+    )
+    _write_lines(
+        nlu / "x.jsonl",
+        [
+            {"text": "n1", "intent": "enterprise_risk", "side": "employer"},
+            {"text": "n2", "intent": "out_of_scope", "side": "family"},
+            {"text": "n3", "intent": "legal_services", "side": "any"},
+        ],
+    )
+    return para, nlu
+
+
+def test_load_own_builds_rows_and_labels_from_paraphrases_and_nlu_heldout(tmp_path):
+    para, nlu = _own_files(tmp_path)
+    rows, labels = served.load_own(para, nlu, FACTS)
+    assert rows == [
+        {"id": "para-0001", "text": "p1", "area": "wage_arrears"},
+        {"id": "para-0002", "text": "p2", "area": "elderly_services"},
+        {"id": "para-0003", "text": "p3", "area": "other_legal"},
+        {"id": "para-0004", "text": "p4", "area": "other_legal"},
+        {"id": "nlu-0001", "text": "n1", "area": "enterprise_risk"},
+        {"id": "nlu-0002", "text": "n2", "area": "other_legal"},
+        {"id": "nlu-0003", "text": "n3", "area": "other_legal"},
+    ]
+    assert labels["para-0001"] == {"entries": ["w-pay", "w-quit"], "side": "worker", "gap": None}
+    assert labels["para-0002"]["side"] == "older_person"
+    assert labels["para-0003"]["side"] == "other"  # the entry's side "any"
+    assert labels["para-0004"] == {"entries": ["t-divorce", "w-pay"], "side": "family", "gap": None}
+    assert labels["nlu-0001"] == {"entries": [], "side": "employer", "gap": None}
+    assert [labels[f"nlu-000{i}"]["side"] for i in (2, 3)] == ["family", "other"]
+    assert served.load_own(para, nlu, FACTS) == (rows, labels)  # stable
+
+
+def test_own_nlu_rows_count_for_area_no_answer_side_and_unrelated_but_not_hit_at_k(tmp_path):
+    rows, labels = served.load_own(*_own_files(tmp_path), FACTS)
+    responses = {
+        "para-0001": response(reply("answer", ["w-quit"], [choose("w-pay")])),
+        "para-0002": response(reply("rephrase")),
+        "nlu-0001": response(reply("answer", ["w-pay"])),
+        "nlu-0002": response(reply("answer", ["e-ip"])),
+        "nlu-0003": response(reply("referral")),
+    }
+    summary, records = served.score(labels, [{"id": r["id"], "area": r["area"]} for r in rows], responses, FACTS)
+    assert summary["unlabelled"] == []
+    assert summary["answers"] == {"n_labelled": 4, "hit@1": 0.25, "hit@3": 0.25}
+    by_id = {r["id"]: r for r in records}
+    assert by_id["nlu-0001"]["hit1"] is None and by_id["nlu-0001"]["area_ok"] is False
+    assert by_id["nlu-0003"]["area_ok"] is True
+    assert summary["wrong_side"]["ids"] == ["nlu-0001"]
+    assert summary["other_legal_unrelated"]["ids"] == ["nlu-0002"]
+    assert summary["no_answer"] == {"n_in_scope": 3, "rate": 0.3333}
+
+
+def test_load_own_checks_its_rows(tmp_path):
+    para, nlu = _own_files(tmp_path)
+    _write_lines(para / "c.jsonl", [{"query": "p", "ids": ["no-such-entry"]}])
+    with pytest.raises(ValueError, match="no-such-entry"):
+        served.load_own(para, nlu, FACTS)
+    _write_lines(para / "c.jsonl", [{"query": "p", "ids": []}])
+    with pytest.raises(ValueError, match="c.jsonl: row 1"):
+        served.load_own(para, nlu, FACTS)
+    (para / "c.jsonl").unlink()
+    _write_lines(nlu / "y.jsonl", [{"text": "n", "intent": "greet", "side": "worker"}])
+    with pytest.raises(ValueError, match="y.jsonl: row 1"):
+        served.load_own(para, nlu, FACTS)
+    with pytest.raises(FileNotFoundError, match="no \\*.jsonl"):
+        served.load_own(tmp_path / "empty", nlu, FACTS)
+
+
+def test_own_runs_are_saved_under_the_config_name_suffixed_own():
+    assert served.own_config("base") == "base-own"
+    assert served.own_config("base-own") == "base-own"
+    assert served.own_config("a" * 60) == "a" * 60 + "-own"
+    with pytest.raises(ValueError):
+        served.own_config("a" * 61)
+    with pytest.raises(ValueError):
+        served.own_config("../x")
+
+
+def test_run_own_writes_its_own_files_beside_the_dev_run(tmp_path, monkeypatch):
+    from contextlib import contextmanager
+
+    import knowledge_base.loader
+
+    entries = [
+        SimpleNamespace(id=i, area=SimpleNamespace(value=f["area"]), side=SimpleNamespace(value=f["side"]))
+        for i, f in FACTS.items()
+    ]
+    monkeypatch.setattr(knowledge_base.loader, "load_knowledge_base", lambda: SimpleNamespace(entries=entries))
+
+    @contextmanager
+    def fake_api(url):
+        yield "http://fake"
+
+    asked = []
+
+    def fake_ask(url, questions):
+        asked.extend(q["id"] for q in questions)
+        return {q["id"]: served.compact(response(reply("answer", ["w-pay"]))) for q in questions}
+
+    monkeypatch.setattr(served, "running_api", fake_api)
+    monkeypatch.setattr(served, "ask_all", fake_ask)
+    out = tmp_path / "reports"
+    _saved_run(out, "base", [("q1", "wage_arrears", response(reply("answer", ["w-pay"])))], {})
+    dev_report = (out / "eval_real.md").read_text(encoding="utf-8")
+
+    para, nlu = _own_files(tmp_path)
+    summary = served.run_own(para, nlu, out, "base")
+    assert summary["config"] == "base-own" and summary["question_set"] == "own"
+    assert summary["sources"] == {"paraphrases": 4, "nlu_heldout": 3} and summary["n"] == 7 == len(asked)
+    assert summary["answers"]["hit@1"] == 0.5  # para-0001 and para-0004 list w-pay
+    saved = json.loads((out / "eval_real_base-own.json").read_text(encoding="utf-8"))
+    assert saved["config"] == "base-own" and saved["files"]["report"].endswith("eval_real_own.md")
+    report = (out / "eval_real_own.md").read_text(encoding="utf-8")
+    assert "the own test set" in report and "config `base-own`" in report and "p1" not in report
+    assert (out / "eval_real_base-own.details.jsonl").exists() and (out / "eval_real_own_details.jsonl").exists()
+    assert (out / "eval_real.md").read_text(encoding="utf-8") == dev_report
+    assert (out / "eval_real_base.json").exists()
+    assert served_report.saved_runs(out, "own") == ["base-own"]
+    assert served_report.saved_runs(out, "dev") == ["base"]
+    assert served_report.saved_runs(out) == ["base", "base-own"]
+
+    assert served.run_own(para, nlu, out, "base", limit=2)["n"] == 2
+
+
+def test_cli_own_flag_runs_and_compares_the_own_set(tmp_path, monkeypatch, capsys):
+    from api.cli import main
+
+    args = build_parser().parse_args(["eval", "--real", "--own", "--config", "abl"])
+    assert (args.real, args.own, args.config) == (True, True, "abl")
+    assert build_parser().parse_args(["eval"]).own is False
+    assert main(["eval", "--own"]) == 2
+    assert main(["eval", "--real", "--own", "--dev", "x.jsonl"]) == 2
+
+    calls = []
+    monkeypatch.setattr(served, "run_own", lambda **kw: calls.append(kw) or {"config": served.own_config(kw["config"])})
+    monkeypatch.setattr(served, "run_real", lambda *a, **kw: pytest.fail("the dev run must not start"))
+    assert main(["eval", "--real", "--own", "--config", "abl", "--limit", "3", "--out", str(tmp_path)]) == 0
+    assert calls == [{"out_dir": tmp_path, "config": "abl", "api_url": None, "limit": 3}]
+    capsys.readouterr()
+
+    labels = {"para-0001": label(["w-pay"], "worker")}
+    before = [("para-0001", "wage_arrears", response(reply("rephrase")))]
+    after = [("para-0001", "wage_arrears", response(reply("answer", ["w-pay"])))]
+    for name, rows in (("base-own", before), ("abl-own", after)):
+        _saved_run(tmp_path, name, rows, labels)
+        run_file = tmp_path / f"eval_real_{name}.json"
+        run_file.write_text(json.dumps({**json.loads(run_file.read_text()), "question_set": "own"}))
+    _saved_run(tmp_path, "base", before, labels)
+    assert main(["eval", "--own", "--compare", "base", "abl", "--out", str(tmp_path)]) == 0
+    comparison = json.loads(capsys.readouterr().out)
+    assert comparison["configs"] == ["base-own", "abl-own"]
+    assert comparison["changes"]["abl-own"]["hit@1"]["gained"] == ["para-0001"]
+    assert comparison["report"].endswith("eval_real_own_compare.md")
+    assert main(["eval", "--own", "--compare", "--out", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["configs"] == ["base-own", "abl-own"]
+    assert main(["eval", "--compare", "--out", str(tmp_path)]) == 0
+    assert json.loads(capsys.readouterr().out)["configs"] == ["base"]
