@@ -16,10 +16,19 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from api.curation import auth
-from knowledge_base.store.models import ApiToken, AuditEvent, EntryVersion, LoginAttempt, Role, User
+from knowledge_base.store.models import (
+    ApiToken,
+    AuditEvent,
+    EntryRow,
+    EntryVersion,
+    LoginAttempt,
+    Role,
+    UnansweredItem,
+    User,
+)
 from knowledge_base.store.seed import open_seeded_database
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -98,6 +107,8 @@ def staff_account(stack):
         session.execute(delete(EntryVersion).where(EntryVersion.author_id.in_(users)))
         session.execute(delete(ApiToken).where(ApiToken.user_id.in_(users)))
         session.execute(delete(LoginAttempt).where(LoginAttempt.username.in_(names)))
+        for column in (EntryRow.last_editor_id, EntryRow.submitted_by_id, UnansweredItem.resolved_by_id):
+            session.execute(update(column.class_).where(column.in_(users)).values({column.key: None}))
         session.execute(delete(User).where(User.id.in_(users)))
         session.commit()
     database.close()
