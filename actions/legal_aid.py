@@ -20,10 +20,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import payload, render
-from actions.choice import UNCLEAR, accept, extract_answer, option_button
+from actions.choice import UNCLEAR, accept, best_option, extract_answer, option_button
 from actions.forms import AskAction, form_slot_resets
 from knowledge_base.schema import Citation
-from knowledge_base.service_data.legal_aid import NO_GROUP, LegalAidData, legal_aid_data
+from knowledge_base.service_data.legal_aid import NO_GROUP, Group, LegalAidData, legal_aid_data
 
 FORM, FLOW_INTENT = "legal_aid_form", "legal_aid_check"
 MATTER, GROUP, HARDSHIP = "legal_aid_matter", "legal_aid_group", "legal_aid_hardship"
@@ -58,6 +58,34 @@ def group_applies(data: LegalAidData, group_id: str, matter_id: str | None) -> b
     """Whether the exempt group counts for this matter (进城务工人员 only for wages and work injury)."""
     group = data.group(group_id)
     return group is not None and (group.applies_to is None or matter_id in group.applies_to)
+
+
+@dataclass(frozen=True)
+class _ButtonOnly:
+    """A group that the typed words do not select (its ``requires_any`` words are missing); its button still does."""
+
+    id: str
+    keywords: tuple[str, ...] = ()
+
+
+def group_options(data: LegalAidData, text: str) -> list[Group | _ButtonOnly]:
+    """The groups as answer options for ``text``.
+
+    A group with ``requires_any`` (无固定生活来源的老年人…, 第四十二条第一项) matches typed words only when one
+    of those words is also there: 「我是老人」 alone is no exemption, 「我是老人，没有收入」 is.
+    """
+    return [g if g.requirement_met(text) else _ButtonOnly(g.id) for g in data.groups]
+
+
+def group_from_text(data: LegalAidData, text: str) -> str | None:
+    """The group the typed ``text`` picks (longest keyword, ``requires_any`` respected), or None."""
+    return best_option(text, group_options(data, text))
+
+
+def group_needing_more(data: LegalAidData, text: str) -> Group | None:
+    """The group ``text`` names by keyword although its ``requires_any`` words are missing (e.g. 「我是老人」)."""
+    held = [g for g in data.groups if not g.requirement_met(text)]
+    return data.group(best_option(text, held)) if held else None
 
 
 @dataclass
@@ -162,7 +190,8 @@ class ValidateLegalAidForm(FormValidationAction):
     def extract_legal_aid_group(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict:
-        return extract_answer(tracker, GROUP, legal_aid_data().groups, FLOW_INTENT)
+        text = tracker.latest_message.get("text") or ""
+        return extract_answer(tracker, GROUP, group_options(legal_aid_data(), text), FLOW_INTENT)
 
     def extract_legal_aid_hardship(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -177,6 +206,16 @@ class ValidateLegalAidForm(FormValidationAction):
     def validate_legal_aid_group(
         self, value: str | None, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict:
+        if value == UNCLEAR:
+            held = group_needing_more(legal_aid_data(), tracker.latest_message.get("text") or "")
+            if held is not None:
+                return accept(
+                    GROUP,
+                    value,
+                    dispatcher,
+                    f"只有“{held.label}”才免予核查经济困难状况。没有退休金、工资、租金等固定收入的，请点这一项；"
+                    "有固定收入的，请点“都不是”：",
+                )
         if value is None or value == UNCLEAR:
             return accept(GROUP, value, dispatcher, "没太明白。请点选您属于哪一类，都不是就选“都不是”：")
         if not group_applies(legal_aid_data(), value, tracker.get_slot(MATTER)):

@@ -40,8 +40,18 @@ class Group(StrictModel):
     label: str
     applies_to: list[str] | None = None
     keywords: list[str] = Field(min_length=1)
+    requires_any: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="typed words match the group only if one of these words is also in them (a button always does)",
+    )
     proof: list[str]
     citations: list[Citation]
+
+    def requirement_met(self, text: str) -> bool:
+        """Whether ``text`` (spaces ignored) has one of ``requires_any``; always true without the condition."""
+        squashed = "".join(text.split())
+        return self.requires_any is None or any(word in squashed for word in self.requires_any)
 
 
 class HardshipAnswer(StrictModel):

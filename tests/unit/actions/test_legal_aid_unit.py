@@ -16,6 +16,7 @@ from actions.legal_aid import (
     ValidateLegalAidForm,
     assess,
     group_buttons,
+    group_from_text,
     legal_aid_data,
     required_slots,
     result_text,
@@ -53,6 +54,12 @@ def test_the_cited_scope_and_exempt_groups_are_the_statute_items(data, corpus):
         ("老公经常家暴我", "domestic_violence"),
         ("我儿子被拘留了 想给他请辩护律师", "criminal_defence"),
         ("要离婚 分财产", "other"),
+        ("儿子打我", "domestic_violence"),
+        ("儿媳不给饭吃", "domestic_violence"),
+        ("女婿打了我妈", "domestic_violence"),
+        ("子女虐待老人", "domestic_violence"),
+        ("想申请国家赔偿", "state_compensation"),
+        ("坐了几年牢 再审改判无罪了 想要国家赔偿", "state_compensation_acquitted"),
         ("今天天气不错", None),
     ],
 )
@@ -70,10 +77,21 @@ def test_matter_from_free_text(data, text, expected):
         ("法律援助的律师是不是差一些", None),
         ("我是外地来的农民工", "migrant_worker"),
         ("七十多了 没有收入", "no_income"),
+        ("我是老人没有收入", "no_income"),
+        ("没有退休金的老人", "no_income"),
+        ("我是残疾人 吃低保", "no_income"),
+        ("我是老人", None),  # 第四十二条第一项 needs 无固定生活来源 as well
+        ("我是老人，每月有五千退休金", None),
+        ("我是残疾人，在厂里上班有工资", None),
+        ("我没有收入，三十多岁失业了", None),
+        ("我是打工的，本地人", None),  # 第四十二条第三项 is about 进城务工人员, not any employee
+        ("打工的", None),
+        ("我是外地来打工的", "migrant_worker"),
+        ("从农村出来打工的", "migrant_worker"),
     ],
 )
 def test_exempt_group_from_free_text(data, text, expected):
-    assert best_option(text, data.groups) == expected
+    assert group_from_text(data, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -88,6 +106,44 @@ def test_exempt_group_from_free_text(data, text, expected):
 )
 def test_hardship_from_free_text(data, text, expected):
     assert best_option(text, data.hardship.answers) == expected
+
+
+def test_the_no_income_group_needs_no_fixed_source_of_living(data, corpus):
+    group = data.group("no_income")
+    assert "无固定生活来源" in group.label and group.requires_any
+    assert not group.requirement_met("我是老人") and group.requirement_met("我是老人 没退休金")
+    assert "（一）无固定生活来源的" in corpus.article("法律援助法", "第四十二条")
+
+
+def test_a_pensioner_saying_he_is_old_is_asked_again_about_income():
+    form, dispatcher = ValidateLegalAidForm(), CollectingDispatcher()
+    pensioner = tracker("我是老人", requested=GROUP, slots={MATTER: "support_payment"})
+    assert form.extract_legal_aid_group(dispatcher, pensioner, {}) == {GROUP: UNCLEAR}
+    assert form.validate_legal_aid_group(UNCLEAR, dispatcher, pensioner, {}) == {GROUP: None}
+    assert "无固定生活来源" in dispatcher.messages[-1]["text"] and "都不是" in dispatcher.messages[-1]["text"]
+    no_income = tracker("我是老人没有收入", requested=GROUP, slots={MATTER: "support_payment"})
+    assert form.extract_legal_aid_group(dispatcher, no_income, {}) == {GROUP: "no_income"}
+
+
+def test_the_no_income_button_still_selects_the_group():
+    form = ValidateLegalAidForm()
+    click = tracker(
+        '/legal_aid_check{"legal_aid_group": "no_income"}',
+        "legal_aid_check",
+        GROUP,
+        [{"entity": GROUP, "value": "no_income"}],
+    )
+    assert form.extract_legal_aid_group(CollectingDispatcher(), click, {}) == {GROUP: "no_income"}
+
+
+def test_state_compensation_after_acquittal_on_retrial_is_not_means_tested(data, corpus):
+    acquitted = data.matter("state_compensation_acquitted")
+    assert acquitted.basis == "not_means_tested"
+    assert [(c.article, c.quote) for c in acquitted.citations] == [("第三十二条", "（三）再审改判无罪请求国家赔偿；")]
+    assert "（三）再审改判无罪请求国家赔偿；" in corpus.article("法律援助法", "第三十二条")
+    assert required_slots(data, "state_compensation_acquitted", None) == [MATTER]
+    assert assess(data, "state_compensation_acquitted", None, None).outcome == "likely"
+    assert assess(data, "state_compensation", "none", "no").outcome == "unlikely"
 
 
 def test_questions_depend_on_the_matter_and_group(data):
