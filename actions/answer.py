@@ -266,13 +266,9 @@ class ActionFallback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         if routing.routing_mode() != "intent" and has_legal_content(_user_text(tracker)):
-            events = respond(dispatcher, tracker, "fallback")
-            if (
-                dispatcher.messages
-                and (dispatcher.messages[-1].get("json_message") or {}).get("farun", {}).get("kind") != "abstain"
-            ):
-                return events + [FollowupAction("action_listen")]
-            dispatcher.messages.clear()
+            decision = decision_for(tracker, "fallback")
+            if decision.kind != "abstain":
+                return send(dispatcher, tracker, decision) + [FollowupAction("action_listen")]
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= HANDOFF_AFTER_FALLBACKS:
             dispatcher.utter_message(
