@@ -13,9 +13,10 @@ import pytest
 
 from api.evaluation import abstention, retrieval_eval, routing
 
-# The paraphrase set was labelled before the ~210 situation entries of December 2026; where one of those now
-# ranks first (48 of the 67 FAQ misses at 3), the label does not list it yet. The FAQ floor stays below the old
-# figure until the set is relabelled against the new entries.
+# The FAQ collection grew by ~210 situation entries in December 2026; in-process search has no NLU and no
+# asker's side, so an employer-side entry on the same point often outranks the worker's (most of the FAQ misses
+# at 3). The paraphrase labels list a new entry only where it answers the paraphrase as well (13 added). The FAQ
+# floor stays below the old figure until side-aware ranking is part of the in-process measure.
 FUSED_HIT3_FLOOR = {"faq": 0.76, "guide": 0.83, "all": 0.80}
 ROUTING_ACCURACY_FLOOR = 0.88
 ROUTING_MACRO_F1_FLOOR = 0.88
