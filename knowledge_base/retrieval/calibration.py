@@ -82,8 +82,8 @@ def calibrated_mode() -> bool:
     """``FARUN_ABSTAIN=calibrated`` uses the fitted model; ``threshold`` (default) the raw cosine threshold.
 
     Through the running stack the fitted model answered fewer dev questions right first time than the
-    threshold (it offers three entries far more often), so it is opt-in until it is refitted on labels
-    that cover the newer entries (see README, Quality).
+    threshold (it offers three entries far more often), so it is opt-in until it is refitted on rankings
+    that include the NLU prior and the asker's side (see README, Quality).
     """
     return os.environ.get("FARUN_ABSTAIN", "threshold").strip().lower() == "calibrated"
 
