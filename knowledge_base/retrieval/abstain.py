@@ -9,11 +9,12 @@ the paraphrase test set (``make eval`` draws the curve).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
-DEFAULT_THRESHOLD = float(os.environ.get("FARUN_ABSTAIN_THRESHOLD", "0.50"))
-DEFAULT_MARGIN = float(os.environ.get("FARUN_DIDYOUMEAN_MARGIN", "0.03"))
+from knowledge_base.settings import abstain_threshold, didyoumean_margin
+
+DEFAULT_THRESHOLD = abstain_threshold()
+DEFAULT_MARGIN = didyoumean_margin()
 
 
 @dataclass(frozen=True)

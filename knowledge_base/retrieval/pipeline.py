@@ -42,7 +42,7 @@ from knowledge_base.retrieval.embedder import (
 from knowledge_base.retrieval.fusion import reciprocal_rank_fusion
 from knowledge_base.retrieval.keyword_index import KeywordIndex
 from knowledge_base.schema import Collection, Entry
-from knowledge_base.settings import index_dir
+from knowledge_base.settings import index_dir as index_dir_setting
 
 CANDIDATES = 50
 # The ranked lists: primary dense (questions), second dense (questions), second dense (answers), BM25.
@@ -59,11 +59,6 @@ MODE_LISTS = {
 }
 SEARCH_MODES = tuple(MODE_LISTS)
 CONFIGURED = "configured"  # Retriever(...=CONFIGURED): as the environment configures it
-
-
-def default_index_dir() -> Path:
-    """Where indexes are cached: ``FARUN_DATA_DIR``/index (else ``var/index``), read when called."""
-    return index_dir()
 
 
 @dataclass
@@ -267,7 +262,7 @@ def indexed_vectors(index: DenseIndex | None, rows: list[tuple[str, str]]) -> di
 class Retriever:
     """Hybrid search over the knowledge base, one index per collection.
 
-    ``index_dir`` caches the indexes (by default ``default_index_dir()``; None: no cache).
+    ``index_dir`` caches the indexes (by default ``knowledge_base.settings.index_dir()``; None: no cache).
     ``second_embedder`` is the second dense model: by default the one
     ``FARUN_SECOND_EMBEDDING_MODEL`` configures (E5), ``None`` for none.
     ``weights`` weighs the lists (``dense``, ``second``, ``answer``, ``keyword``) in the fusion; 1 each by
@@ -291,7 +286,7 @@ class Retriever:
         self.kind = kind or os.environ.get("FARUN_INDEX_KIND", "flat")
         self.weights = dict(weights or {})
         self.index_answers = index_answers() if answers is None else answers
-        index_dir = default_index_dir() if index_dir == CONFIGURED else index_dir
+        index_dir = index_dir_setting() if index_dir == CONFIGURED else index_dir
         self.collections: dict[Collection, CollectionIndex] = {}
         for collection in Collection:
             members = [e for e in entries if e.collection is collection]
