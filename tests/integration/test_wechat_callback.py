@@ -27,6 +27,7 @@ from api.settings import Settings, get_settings
 from api.stack import free_port
 from api.wechat.config import WeChatSettings, get_wechat_settings
 from api.wechat.customer_service import CustomerServiceClient, WeChatApiError
+from actions.render import DISCLAIMER
 from api.wechat.render import MAX_BYTES
 
 TOKEN, AES_KEY, APP_ID = "123456", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", "wx49f0ab532d5d035a"
@@ -439,6 +440,7 @@ def test_encrypted_message_through_the_real_stack(stack, weixin):
     settings = WeChatSettings(
         token=TOKEN, aes_key=AES_KEY, app_id=APP_ID, secret="s3cret", api_base=weixin[1], reply_deadline=30
     )
+    weixin[0].state.sent.clear()
     with (
         serve(wechat_app(stack.rasa_url, settings, rasa_token=stack.token)) as url,
         httpx.Client(base_url=url, timeout=60) as client,
@@ -451,5 +453,14 @@ def test_encrypted_message_through_the_real_stack(stack, weixin):
         assert response.status_code == 200, response.text
         answer = decrypted_content(response, crypto)["Content"]
         print(f"\nencrypted WeChat round trip through the stack: {elapsed * 1000:.0f} ms")
-    assert "工资" in answer and re.search(r"依据：《[^》]+》第.+条", answer), answer
-    assert len(answer.encode()) <= MAX_BYTES
+        rest = (
+            [message["text"]["content"] for message in weixin[0].state.sent]
+            if wait_for(lambda: weixin[0].state.sent)
+            else []
+        )
+    title, direct = answer.split("\n")[:2]
+    assert "工资" in title and title.startswith("【"), answer
+    assert direct.startswith("能要回"), answer  # the direct answer comes first, before the long explanation
+    assert re.search(r"法律依据：\n·《[^》]+》第.+条：“", answer), answer  # verbatim statute quote
+    assert all(len(chunk.encode()) <= MAX_BYTES for chunk in [answer, *rest])
+    assert rest and DISCLAIMER in rest[-1]  # the part over WeChat's limit follows through the customer-service API
