@@ -22,12 +22,12 @@ from fastapi import FastAPI, Request
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 
+from actions.render import DISCLAIMER
 from api.routers import wechat
 from api.settings import Settings, get_settings
 from api.stack import free_port
 from api.wechat.config import WeChatSettings, get_wechat_settings
 from api.wechat.customer_service import CustomerServiceClient, WeChatApiError
-from actions.render import DISCLAIMER
 from api.wechat.render import MAX_BYTES
 
 TOKEN, AES_KEY, APP_ID = "123456", "kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR", "wx49f0ab532d5d035a"
