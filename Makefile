@@ -19,7 +19,7 @@ PY310 ?= $(shell (PYENV_VERSION=3.10.13 pyenv which python 2>/dev/null || \
 	command -v python3.10) | head -n1)
 PY311 ?= $(shell (PYENV_VERSION=3.11.7 pyenv which python 2>/dev/null || command -v python3.11) | head -n1)
 
-.PHONY: help setup validate train index run test test-unit test-stories test-e2e eval bench clean
+.PHONY: help setup validate train index run test test-unit test-stories test-e2e fit-ranker eval bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ test-e2e: train index ## end-to-end and browser: real Rasa, action server and AP
 	$(PY) -m pytest -m e2e -q
 
 test: validate test-unit test-stories test-e2e ## everything CI runs
+
+fit-ranker: train index ## refit the learned ranker (knowledge_base/retrieval/ranker.json) on the project's own questions
+	$(FARUN) fit-ranker
 
 eval: train index ## routing and retrieval quality report under reports/ (+ served answers when the dev set is there)
 	$(FARUN) eval

@@ -100,7 +100,7 @@ def answer_entry(
     ]
 
 
-SEARCH_DEPTH = 30  # entries retrieved across collections before the evidence is weighed
+SEARCH_DEPTH = 200  # entries retrieved across collections (the union of every list) before the evidence is weighed
 NONE_OF_THESE = {"title": "都不是", "payload": "/none_of_these"}
 
 
@@ -160,7 +160,10 @@ def decision_for(tracker: Tracker, origin: str) -> routing.Decision:
 
 def send(dispatcher: CollectingDispatcher, tracker: Tracker, decision: routing.Decision) -> list:
     if decision.kind == "abstain":
-        return _abstain(dispatcher, tracker, render.candidates([c.hit for c in decision.candidates]))
+        considered = decision.candidates
+        return _abstain(
+            dispatcher, tracker, render.candidates([c.hit for c in considered], [c.confidence for c in considered])
+        )
     if decision.kind == "referral":
         return _refer(dispatcher, tracker, decision.entries, decision.scores)
     if decision.kind == "did_you_mean":

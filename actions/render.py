@@ -97,6 +97,10 @@ def rephrase_text() -> str:
     return f"不好意思，我没太明白您的意思。能换个说法，或者具体说说遇到了什么事吗？{SCOPE}"
 
 
-def candidates(hits) -> list[dict]:
-    """The entries retrieval considered (``Hit`` objects), with their dense similarity, for the staff queue."""
-    return [{"id": hit.entry.id, "title": hit.entry.title, "score": round(hit.dense, 4)} for hit in hits]
+def candidates(hits, scores: list[float] | None = None) -> list[dict]:
+    """The entries retrieval considered (``Hit`` objects) for the staff queue, with how sure the bot was of each:
+    ``scores`` (the router's confidence) or else their dense similarity."""
+    scores = [hit.dense for hit in hits] if scores is None else scores
+    return [
+        {"id": hit.entry.id, "title": hit.entry.title, "score": round(score, 4)} for hit, score in zip(hits, scores)
+    ]

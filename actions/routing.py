@@ -6,19 +6,25 @@ the entries of all collections with one reciprocal-rank fusion of its lists
 (``global_fusion``); the NLU's intent probabilities give each area a prior
 (``area_prior``); the asker's side (``asker_side``: worker, employer, older
 person …, from the words used and the NLU) favours entries written for that
-side and disfavours the opposite side's (``rerank``). ``ROUTES`` keeps the old
+side and disfavours the opposite side's. By default a learned ranker weighs
+this evidence per candidate (``candidate_features``, ``learned_rank``; fitted by
+``farun fit-ranker``) and its probability decides answer, did-you-mean or
+abstain; ``FARUN_RANKER=weights`` uses the hand weights of ``rerank`` and the
+cosine threshold instead (the ablation baseline). ``ROUTES`` keeps the old
 intent → collection gate, used when ``FARUN_ROUTING=intent`` (the ablation
 baseline) and to name a turn's area when no entry was served. Pure: no Rasa
-SDK; the weights were chosen on the project's own labelled sentences.
+SDK; weights and model were chosen on the project's own labelled sentences.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from knowledge_base.retrieval.calibration import calibrated_mode, default_calibration
+from knowledge_base.retrieval.ranker import LearnedRanker, default_ranker, learned_mode
 from knowledge_base.schema import Area, Collection, Entry, Side
 
 
@@ -69,10 +75,11 @@ EXACT_BONUS = 0.5
 # The words that tell who is asking about a job: the worker who is owed, or the employer who owes.
 _I = "(?:我|俺|本人|咱)"
 _FAMILY = "(?:我|俺)(?:爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|媳妇|儿子|女儿|闺女|哥|姐|弟|妹|舅|叔|姨)"
+_JOB_MONEY = "(?:工资|工钱|薪|加班费|社保|五险|补偿|提成|押金|奖金|年终奖|工伤|血汗钱)"
 WORKER_CUES = [
     re.compile(p)
     for p in (
-        rf"(?:欠|拖欠|克扣|扣|不发|不给|没发|没给|押)(?:了)?{_I}",
+        rf"(?:欠|拖欠|克扣|扣|不发|不给|没发|没给|押)(?:了)?{_I}(?=.{{0,8}}{_JOB_MONEY})",
         rf"{_I}(?:们)?的(?:工资|工钱|加班费|社保|补偿|提成|押金|身份证)",
         rf"(?:把|将){_I}(?:们)?(?:辞退|开除|解雇|辞了|炒了|开了|裁)",
         rf"{_I}(?:们)?(?:被|让)(?:公司|单位|老板|厂里|领导)?(?:辞退|开除|解雇|辞了|炒|裁|调岗|降薪)",
@@ -146,6 +153,7 @@ class Candidate:
     hit: object  # knowledge_base.retrieval.pipeline.Hit
     fused: float
     score: float = 0.0
+    confidence: float = 0.0  # how sure the router is of this entry: the learned probability, or the cosine
     reasons: list[str] = field(default_factory=list)
 
     @property
@@ -184,6 +192,7 @@ def rerank(candidates: list[Candidate], prior: dict[Area, float], asker: Side | 
     best = max((c.fused for c in candidates), default=0.0) or 1.0
     for candidate in candidates:
         dense = float(getattr(candidate.hit, "dense", 0.0))
+        candidate.confidence = dense
         candidate.score = (
             candidate.fused / best
             + DENSE_WEIGHT * dense
@@ -194,12 +203,107 @@ def rerank(candidates: list[Candidate], prior: dict[Area, float], asker: Side | 
     return sorted(candidates, key=lambda c: c.score, reverse=True)
 
 
+LEARNED_POOL = 40  # candidates (by fused rank) the learned ranker scores
+LISTS = (("dense", "dense"), ("second", "second_dense"), ("answer", "answer_dense"), ("keyword", "keyword"))
+FEATURES = (
+    *(name for name, _ in LISTS),
+    *(f"{name}_gap" for name, _ in LISTS),
+    "fused",
+    *(f"{name}_rank" for name, _ in LISTS),
+    "area_prior",
+    "same_side",
+    "opposite_side",
+    "employer_side_unknown",
+    "guide",
+    "other_topics",
+    "legal_services",
+    "long_dense",
+    "long_second",
+    "long_answer",
+)
+
+
+def _list_score(hit, attribute: str) -> float:
+    value = float(getattr(hit, attribute, 0.0) or 0.0)
+    return math.log1p(value) if attribute == "keyword" else value
+
+
+def candidate_features(candidates: list[Candidate], prior: dict[Area, float], asker: Side | None, text: str):
+    """The evidence for each candidate (``FEATURES``, one dict per candidate): its score in each list and its
+    gap to the list's best, its fused score relative to the best, 1/rank in each list across collections, the
+    NLU's prior for its area, whether it is written for the asker's side or the opposite one, its kind, and
+    the question's length times each cosine (long stories lean on the answer text)."""
+    best = {name: max((_list_score(c.hit, attribute) for c in candidates), default=0.0) for name, attribute in LISTS}
+    ranks: dict[str, dict[int, int]] = {}
+    for name, attribute in LISTS:
+        scored = sorted(
+            (c for c in candidates if _list_score(c.hit, attribute) > 0), key=lambda c: -_list_score(c.hit, attribute)
+        )
+        ranks[name] = {id(c): rank for rank, c in enumerate(scored, 1)}
+    best_fused = max((c.fused for c in candidates), default=0.0) or 1.0
+    length = math.log1p(len(text))
+    rows = []
+    for candidate in candidates:
+        entry, hit = candidate.entry, candidate.hit
+        values = {name: _list_score(hit, attribute) for name, attribute in LISTS}
+        values.update({f"{name}_gap": values[name] - best[name] for name, _ in LISTS})
+        values["fused"] = candidate.fused / best_fused
+        values.update(
+            {
+                f"{name}_rank": 1.0 / ranks[name][id(candidate)] if id(candidate) in ranks[name] else 0.0
+                for name, _ in LISTS
+            }
+        )
+        side = side_term(entry.side, asker) if asker is not None else 0.0
+        values.update(
+            area_prior=prior.get(entry.area, 0.0),
+            same_side=float(side > 0),
+            opposite_side=float(side < 0),
+            employer_side_unknown=float(asker is None and entry.side is Side.EMPLOYER),
+            guide=float(entry.collection is Collection.GUIDE),
+            other_topics=float(entry.area is Area.OTHER_TOPICS),
+            legal_services=float(entry.area is Area.LEGAL_SERVICES),
+            long_dense=length * values["dense"],
+            long_second=length * values["second"],
+            long_answer=length * values["answer"],
+        )
+        rows.append(values)
+    return rows
+
+
+def probability(score: float) -> float:
+    return 1.0 / (1.0 + math.exp(-score)) if score >= 0 else math.exp(score) / (1.0 + math.exp(score))
+
+
+def learned_rank(
+    candidates: list[Candidate], prior: dict[Area, float], asker: Side | None, text: str, ranker: LearnedRanker
+) -> list[Candidate]:
+    """The first ``LEARNED_POOL`` candidates by fused rank, ordered by the learned ranker's ``rank_score``
+    (``score``: its logit, whose probability decides answer, offer or abstain).
+
+    A question that is one of an entry's own phrasings (``exact``) puts that entry first: staff wrote it for
+    exactly this question, whatever the model would weigh (the project's own questions never repeat a phrasing,
+    so the model cannot learn this)."""
+    pool = candidates[:LEARNED_POOL]
+    order: dict[int, float] = {}
+    for candidate, values in zip(pool, candidate_features(pool, prior, asker, text)):
+        candidate.score = ranker.logit(values)
+        candidate.confidence = probability(candidate.score)
+        order[id(candidate)] = ranker.rank_score(values)
+    return sorted(pool, key=lambda c: (exact(c), order[id(c)]), reverse=True)
+
+
+def exact(candidate: Candidate) -> bool:
+    """The question is (nearly word for word) one of the entry's phrasings."""
+    return float(getattr(candidate.hit, "dense", 0.0)) >= EXACT_COSINE
+
+
 def related(candidates: list[Candidate], chosen: Entry, count: int = 2) -> list[Entry]:
     """The next entries of the chosen entry's area, in ranked order: the 「相关问题」 under an answer."""
     return [c.entry for c in candidates if c.entry.id != chosen.id and c.entry.area is chosen.area][:count]
 
 
-OUT_OF_SCOPE_EXTRA = 0.10  # an out-of-scope question gets a topical answer only this far above the threshold
+OUT_OF_SCOPE_EXTRA = 0.10  # hand weights: an out-of-scope question gets a topical answer this far above the threshold
 REFERRAL_AREAS = {Area.OTHER_TOPICS}
 SIDE_SWAP_WINDOW = 5
 
@@ -216,62 +320,93 @@ class Decision:
     side: Side | None = None
 
 
-def _confident(policy, candidate: Candidate, extra: float = 0.0) -> bool:
-    return policy.confident([candidate.hit.dense - extra])
+@dataclass
+class Judge:
+    """How sure the router is: ``answer`` (sure enough to answer; ``strict`` for a question the NLU took for another
+    topic, which gets a topical answer only when retrieval is clearly right), ``offer`` (good enough to
+    offer or to orient), ``offered`` (what a did-you-mean shows) and ``unsure`` (whether to offer, not answer)."""
+
+    answer: Callable[[Candidate, float], bool]
+    offer: Callable[[Candidate], bool]
+    offered: Callable[[list[Candidate]], list[Candidate]]
+    unsure: Callable[[list[Candidate]], bool]
+    swap_sides: bool
 
 
-def _side_swapped(candidates: list[Candidate], policy, asker: Side | None) -> list[Candidate]:
+def threshold_judge(policy) -> Judge:
+    """The hand-set cosine threshold and did-you-mean margin of ``policy`` (``FARUN_RANKER=weights``)."""
+
+    def sure(candidate: Candidate, strict: bool = False) -> bool:
+        return policy.confident([candidate.hit.dense - (OUT_OF_SCOPE_EXTRA if strict else 0.0)])
+
+    return Judge(
+        answer=sure,
+        offer=sure,
+        offered=lambda candidates: [c for c in candidates[:3] if sure(c)],
+        unsure=lambda offered: (
+            len(offered) >= 2
+            and policy.ambiguous([c.hit.dense for c in offered[:2]], [c.hit.keyword for c in offered[:2]])
+        ),
+        swap_sides=True,
+    )
+
+
+def learned_judge(ranker: LearnedRanker) -> Judge:
+    """The learned ranker's probability against its fitted ``answer_at`` and ``offer_at``."""
+    return Judge(
+        answer=lambda candidate, strict=False: (
+            exact(candidate) or probability(candidate.score) >= (ranker.out_of_scope_at if strict else ranker.answer_at)
+        ),
+        offer=lambda candidate: exact(candidate) or probability(candidate.score) >= ranker.offer_at,
+        offered=lambda candidates: candidates[:3],
+        unsure=lambda offered: not exact(offered[0]) and probability(offered[0].score) < ranker.answer_at,
+        swap_sides=False,
+    )
+
+
+def _side_swapped(candidates: list[Candidate], judge: Judge, asker: Side | None) -> list[Candidate]:
     """With the side unclear, a resident's (worker's) entry that fits goes before an employer's: answer the resident."""
     top = candidates[0]
     if asker is not None or top.entry.side is not Side.EMPLOYER:
         return candidates
     for candidate in candidates[1:SIDE_SWAP_WINDOW]:
-        if candidate.entry.side is Side.WORKER and _confident(policy, candidate):
+        if candidate.entry.side is Side.WORKER and judge.offer(candidate):
             return [candidate, top] + [c for c in candidates[1:] if c is not candidate]
     return candidates
+
+
+def ranked(text: str, ranking: list[dict], hits: list, policy) -> tuple[list[Candidate], Judge, Side | None]:
+    """The candidates in the order the router weighs them, the judge of how sure it is, and the asker's side."""
+    asker = asker_side(text, ranking) if side_aware() else None
+    prior = sided_prior(area_prior(ranking), asker)
+    ranker = default_ranker() if learned_mode() else None
+    if ranker is not None:
+        return learned_rank(global_fusion(hits), prior, asker, text, ranker), learned_judge(ranker), asker
+    return rerank(global_fusion(hits), prior, asker), threshold_judge(policy), asker
 
 
 def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "topical") -> Decision:
     """The answer to a legal question from every collection's ``hits`` (``origin``: topical, out_of_scope, fallback).
 
-    By default the raw cosine threshold and the did-you-mean margin of ``policy`` decide; with the calibrated
-    model (``FARUN_ABSTAIN=calibrated``) the probability that the top entry is right decides: answer, offer the
-    best three, or abstain.
+    The learned ranker's probability (or, with ``FARUN_RANKER=weights``, the raw cosine threshold and the
+    did-you-mean margin of ``policy``) decides: answer, offer the best three, refer, or abstain.
     """
-    asker = asker_side(text, ranking) if side_aware() else None
-    candidates = rerank(global_fusion(hits), sided_prior(area_prior(ranking), asker), asker)
-    calibration = default_calibration() if calibrated_mode() else None
-    if not candidates or not _confident(policy, candidates[0]) and calibration is None:
+    candidates, judge, asker = ranked(text, ranking, hits, policy)
+    if not candidates or not judge.offer(candidates[0]):
         return Decision("abstain", candidates=candidates[:3], side=asker)
-    candidates = _side_swapped(candidates, policy, asker)
+    if judge.swap_sides:
+        candidates = _side_swapped(candidates, judge, asker)
     top = candidates[0]
-    probability = calibration.probability([c.hit for c in candidates]) if calibration else None
-    if probability is not None and probability < calibration.offer_at:
-        return Decision("abstain", candidates=candidates[:3], side=asker)
     if origin == "out_of_scope" and top.entry.area not in REFERRAL_AREAS | {Area.LEGAL_SERVICES}:
-        sure = (
-            probability >= calibration.answer_at + OUT_OF_SCOPE_EXTRA
-            if probability is not None
-            else _confident(policy, top, OUT_OF_SCOPE_EXTRA)
-        )
-        if not sure:
-            orientation = next(
-                (c for c in candidates if c.entry.area in REFERRAL_AREAS and _confident(policy, c)), None
-            )
+        if not judge.answer(top, True):
+            orientation = next((c for c in candidates if c.entry.area in REFERRAL_AREAS and judge.offer(c)), None)
             entries = [orientation.entry] if orientation else []
             scores = [orientation.hit.dense] if orientation else []
             return Decision("referral", entries, scores, candidates=candidates[:3], side=asker)
     if top.entry.area in REFERRAL_AREAS:
         return Decision("referral", [top.entry], [top.hit.dense], candidates=candidates[:3], side=asker)
-    if probability is not None:
-        unsure = probability < calibration.answer_at
-        offered = candidates[:3]
-    else:
-        offered = [c for c in candidates[:3] if _confident(policy, c)]
-        unsure = len(offered) >= 2 and policy.ambiguous(
-            [c.hit.dense for c in offered[:2]], [c.hit.keyword for c in offered[:2]]
-        )
-    if unsure and len(offered) >= 2:
+    offered = judge.offered([c for c in candidates if OPPOSITE.get(asker) is not c.entry.side])  # type: ignore[arg-type]
+    if len(offered) >= 2 and judge.unsure(offered):
         return Decision(
             "did_you_mean",
             [c.entry for c in offered],

@@ -158,14 +158,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    from api.evaluation.calibrate import fit
+def cmd_fit_ranker(args: argparse.Namespace) -> int:
+    from api.evaluation.fit_ranker import collect, fit
+    from api.evaluation.routing import RasaNLU
     from knowledge_base.retrieval.pipeline import Retriever
 
-    calibration, report = fit(Retriever(load_knowledge_base().entries))
+    retriever = Retriever(load_knowledge_base().entries)
+    with RasaNLU() as nlu:
+        questions = collect(retriever, nlu)
+    ranker, report = fit(questions)
     if not args.dry_run:
-        calibration.save()
-    print(json.dumps({"answer_at": calibration.answer_at, "offer_at": calibration.offer_at, **report}, indent=2))
+        ranker.save()
+    print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -328,9 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--action-port", type=int, default=5055)
     run.set_defaults(func=cmd_run)
 
-    calibrate = sub.add_parser("calibrate", help="fit the answer/offer/abstain model on the project's own sentences")
-    calibrate.add_argument("--dry-run", action="store_true", help="report only, keep calibration.json")
-    calibrate.set_defaults(func=cmd_calibrate)
+    fit_ranker = sub.add_parser(
+        "fit-ranker", help="fit the learned ranker and its answer/offer thresholds on the project's own questions"
+    )
+    fit_ranker.add_argument("--dry-run", action="store_true", help="report only, keep ranker.json")
+    fit_ranker.set_defaults(func=cmd_fit_ranker)
     index = sub.add_parser("index", help="retrieval index").add_subparsers(dest="index_command", required=True)
     index.add_parser("build", help="build (or load, if unchanged) the FAISS index").set_defaults(func=cmd_index_build)
 

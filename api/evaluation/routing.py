@@ -124,10 +124,17 @@ class RasaNLU:
         self.__exit__()
         raise TimeoutError(f"rasa did not load {self.model} in {self.timeout:.0f}s")
 
-    def intent(self, text: str) -> str:
+    def parse(self, text: str) -> dict:
         response = self.client.post("/model/parse", params={"token": self.token}, json={"text": text})
         response.raise_for_status()
-        return (response.json().get("intent") or {}).get("name") or "nlu_fallback"
+        return response.json()
+
+    def intent(self, text: str) -> str:
+        return (self.parse(text).get("intent") or {}).get("name") or "nlu_fallback"
+
+    def ranking(self, text: str) -> list[dict]:
+        """The intent ranking, as the actions see it in ``latest_message``."""
+        return self.parse(text).get("intent_ranking") or []
 
     def __exit__(self, *_) -> None:
         if self.process and self.process.poll() is None:

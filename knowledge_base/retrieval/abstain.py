@@ -36,30 +36,3 @@ class AbstainPolicy:
         dense_prefers_first = confidences[0] >= confidences[1]
         keyword_prefers_first = keyword_scores[0] > keyword_scores[1]
         return not (dense_prefers_first and keyword_prefers_first)
-
-
-SCORE_LISTS = ("dense", "second_dense", "answer_dense", "keyword")
-RANK_LISTS = {"dense": "dense", "second_dense": "second", "answer_dense": "answer", "keyword": "keyword"}
-
-
-def confidence_features(hits: list) -> dict[str, float]:
-    """Features of a ranked hit list (``pipeline.Hit``, best first) for a calibrated abstain model.
-
-    For each list (``dense``: primary cosine, ``second_dense``: second model's cosine,
-    ``answer_dense``: cosine to answer texts, ``keyword``: BM25) and for the fused score:
-    the top hit's score (``top_*``), the best score among the hits (``max_*``) and the
-    gap between the two best scores among the hits (``gap_*``); ``agree`` counts the
-    lists whose own first entry is the top hit and ``lists`` the lists that ranked
-    anything. Ask for enough hits (say 10) that each list's best two are among them.
-    """
-    features: dict[str, float] = {}
-    for name in (*SCORE_LISTS, "fused"):
-        scores = sorted((float(getattr(hit, name, 0.0)) for hit in hits), reverse=True)
-        features[f"top_{name}"] = float(getattr(hits[0], name, 0.0)) if hits else 0.0
-        features[f"max_{name}"] = scores[0] if scores else 0.0
-        features[f"gap_{name}"] = scores[0] - scores[1] if len(scores) > 1 else (scores[0] if scores else 0.0)
-    ranked = {RANK_LISTS[name] for hit in hits for name in SCORE_LISTS if RANK_LISTS[name] in getattr(hit, "ranks", {})}
-    first = getattr(hits[0], "ranks", {}) if hits else {}
-    features["agree"] = float(sum(1 for name in ranked if first.get(name) == 1))
-    features["lists"] = float(len(ranked))
-    return features

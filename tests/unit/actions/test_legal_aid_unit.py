@@ -59,6 +59,8 @@ def test_the_cited_scope_and_exempt_groups_are_the_statute_items(data, corpus):
         ("女婿打了我妈", "domestic_violence"),
         ("子女虐待老人", "domestic_violence"),
         ("想申请国家赔偿", "state_compensation"),
+        ("公司把我辞退了 一分钱经济补偿都不给", "dismissal_compensation"),
+        ("被违法辞退想要赔偿金", "dismissal_compensation"),
         ("坐了几年牢 再审改判无罪了 想要国家赔偿", "state_compensation_acquitted"),
         ("今天天气不错", None),
     ],
@@ -144,6 +146,27 @@ def test_state_compensation_after_acquittal_on_retrial_is_not_means_tested(data,
     assert required_slots(data, "state_compensation_acquitted", None) == [MATTER]
     assert assess(data, "state_compensation_acquitted", None, None).outcome == "likely"
     assert assess(data, "state_compensation", "none", "no").outcome == "unlikely"
+
+
+def test_criminal_defence_names_every_group_the_authorities_must_appoint_a_lawyer_for(data, corpus):
+    notes = " ".join(data.matter("criminal_defence").notes)
+    article = corpus.article("法律援助法", "第二十五条")
+    for group in (
+        "不能完全辨认自己行为的成年人",
+        "死刑复核案件被告人",
+        "缺席审判案件的被告人",
+        "可能被判处无期徒刑、死刑的人",
+    ):
+        assert group in notes and group in article
+
+
+def test_dismissal_compensation_is_left_to_the_centre_under_the_catch_all_item(data, corpus):
+    dismissal = data.matter("dismissal_compensation")
+    assert dismissal.basis == "not_listed"
+    assert [(c.article, c.quote) for c in dismissal.citations] == [
+        ("第三十一条", "（九）法律、法规、规章规定的其他情形。")
+    ]
+    assert "（九）法律、法规、规章规定的其他情形。" in corpus.article("法律援助法", "第三十一条")
 
 
 def test_questions_depend_on_the_matter_and_group(data):

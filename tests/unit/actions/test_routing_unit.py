@@ -8,7 +8,8 @@ import pytest
 
 from actions import routing
 from knowledge_base.retrieval.abstain import AbstainPolicy
-from knowledge_base.schema import Area, Side
+from knowledge_base.retrieval.ranker import LearnedRanker
+from knowledge_base.schema import Area, Collection, Side
 
 
 @dataclass
@@ -17,6 +18,7 @@ class FakeEntry:
     area: Area
     side: Side
     title: str = ""
+    collection: Collection = Collection.FAQ
 
 
 @dataclass
@@ -30,7 +32,7 @@ class FakeHit:
 
 
 WORKER = FakeEntry("labour-social-insurance", Area.WAGE_ARREARS, Side.WORKER)
-EMPLOYER = FakeEntry("guide-07-1", Area.ENTERPRISE_RISK, Side.EMPLOYER)
+EMPLOYER = FakeEntry("guide-07-1", Area.ENTERPRISE_RISK, Side.EMPLOYER, collection=Collection.GUIDE)
 ELDERLY = FakeEntry("elderly-support", Area.ELDERLY_SERVICES, Side.OLDER_PERSON)
 OTHER = FakeEntry("other-divorce", Area.OTHER_TOPICS, Side.FAMILY)
 AID = FakeEntry("legalsvc-aid-apply", Area.LEGAL_SERVICES, Side.ANY)
@@ -39,8 +41,34 @@ POLICY = AbstainPolicy(threshold=0.5, margin=0.03)
 
 @pytest.fixture(autouse=True)
 def threshold_policy(monkeypatch):
-    """These rules are about ranking: decide by the raw threshold unless a test installs a calibration."""
-    monkeypatch.setenv("FARUN_ABSTAIN", "threshold")
+    """These rules are about the hand weights and the raw threshold unless a test installs a learned ranker."""
+    monkeypatch.setenv("FARUN_RANKER", "weights")
+
+
+def linear_ranker(
+    answer_at: float = 0.8, offer_at: float = 0.3, out_of_scope_at: float = 0.9, bias: float = -6.0, **weights: float
+):
+    """A ranker over raw feature values (mean 0, scale 1) with the given weights, the others 0."""
+    names = list(routing.FEATURES)
+    return LearnedRanker(
+        features=names,
+        mean=[0.0] * len(names),
+        scale=[1.0] * len(names),
+        weights=[weights.get(name, 0.0) for name in names],
+        bias=bias,
+        answer_at=answer_at,
+        offer_at=offer_at,
+        out_of_scope_at=out_of_scope_at,
+    )
+
+
+@pytest.fixture
+def learned(monkeypatch):
+    def install(ranker: LearnedRanker) -> None:
+        monkeypatch.setenv("FARUN_RANKER", "learned")
+        monkeypatch.setattr(routing, "default_ranker", lambda: ranker)
+
+    return install
 
 
 def ranking(*pairs: tuple[str, float]) -> list[dict]:
@@ -53,6 +81,7 @@ def ranking(*pairs: tuple[str, float]) -> list[dict]:
         ("公司三年没给我交社保能要补偿吗", Side.WORKER),
         ("我在厂里干了两年老板一直拖着不发工资现在说没钱让我等着", Side.WORKER),
         ("我爸在工地干活摔伤了包工头不管", Side.WORKER),
+        ("老板欠我三个月工资", Side.WORKER),
         ("我们公司员工旷工三天能直接开除吗", Side.EMPLOYER),
         ("我是老板，想辞退一个老是迟到的员工要给补偿吗", Side.EMPLOYER),
         ("开了个小饭店招人要不要签合同", Side.EMPLOYER),
@@ -60,6 +89,11 @@ def ranking(*pairs: tuple[str, float]) -> list[dict]:
 )
 def test_the_words_tell_the_askers_side(text, expected):
     assert routing.asker_side(text, ranking(("enterprise_risk", 0.6), ("wage_arrears", 0.4))) is expected
+
+
+def test_someone_withholding_money_from_me_is_a_worker_cue_only_for_pay():
+    assert routing.asker_side("我儿子不给我赡养费", []) is None
+    assert routing.asker_side("包工头不给我结工钱", []) is Side.WORKER
 
 
 def test_without_cues_the_top_topical_intent_decides_and_an_unplaced_question_has_no_side():
@@ -144,20 +178,87 @@ def test_the_intent_gate_and_side_awareness_can_be_switched_off_for_ablations(mo
     assert routing.decide("我们公司员工社保", [], hits, POLICY).side is None
 
 
-def test_the_calibrated_model_decides_answer_offer_or_abstain(monkeypatch):
-    from knowledge_base.retrieval.calibration import FEATURES, Calibration
-
-    calibration = Calibration(
-        weights=dict.fromkeys(FEATURES, 0.0) | {"top_dense": 10.0}, bias=-6.0, answer_at=0.8, offer_at=0.3
-    )
-    monkeypatch.setenv("FARUN_ABSTAIN", "calibrated")
-    monkeypatch.setattr(routing, "default_calibration", lambda: calibration)
+def test_the_learned_ranker_decides_answer_offer_or_abstain(learned):
+    learned(linear_ranker(dense=10.0))
     other = FakeEntry("labour-injury", Area.WAGE_ARREARS, Side.WORKER)
     sure = [FakeHit(WORKER, 0.9, 3.0), FakeHit(other, 0.6)]  # p = 0.95
     middle = [FakeHit(WORKER, 0.65, 3.0), FakeHit(other, 0.6)]  # p = 0.62
     unsure = [FakeHit(WORKER, 0.45, 3.0), FakeHit(other, 0.4)]  # p = 0.18
     text, nlu = "公司不给我交社保", ranking(("wage_arrears", 0.9))
-    assert routing.decide(text, nlu, sure, POLICY).kind == "answer"
+    answer = routing.decide(text, nlu, sure, POLICY)
+    assert answer.kind == "answer" and answer.entries == [WORKER] and answer.related == [other]
     offer = routing.decide(text, nlu, middle, POLICY)
     assert offer.kind == "did_you_mean" and offer.entries == [WORKER, other]
-    assert routing.decide(text, nlu, unsure, POLICY).kind == "abstain"
+    abstained = routing.decide(text, nlu, unsure, POLICY)
+    assert abstained.kind == "abstain" and abstained.candidates[0].confidence == pytest.approx(0.182, abs=1e-3)
+
+
+def test_the_nlus_area_reorders_through_the_boost_but_does_not_make_an_answer_surer(learned):
+    ranker = linear_ranker(dense=10.0, answer_at=0.8, offer_at=0.3)
+    learned(LearnedRanker(**{**ranker.__dict__, "boost": {"area_prior": 4.0}}))
+    hits = [FakeHit(OTHER, 0.70, 1.0), FakeHit(ELDERLY, 0.66, 1.0)]
+    decision = routing.decide("我妈被骗了", ranking(("elderly_services", 0.9)), hits, POLICY)
+    assert decision.kind == "did_you_mean" and decision.entries[0] is ELDERLY  # p(ELDERLY) = 0.65 < 0.8
+
+
+def test_did_you_mean_never_offers_the_opposite_sides_entry(learned):
+    learned(linear_ranker(dense=10.0))
+    other = FakeEntry("labour-injury", Area.WAGE_ARREARS, Side.WORKER)
+    hits = [FakeHit(WORKER, 0.66, 3.0), FakeHit(EMPLOYER, 0.65), FakeHit(other, 0.6)]
+    offer = routing.decide("公司不给我交社保", [], hits, POLICY)
+    assert offer.kind == "did_you_mean" and offer.entries == [WORKER, other]
+
+
+def test_the_learned_ranker_orders_by_the_askers_side_when_it_weighs_it(learned):
+    learned(linear_ranker(dense=10.0, same_side=2.0, opposite_side=-2.0))
+    hits = [FakeHit(EMPLOYER, 0.85, 5.0), FakeHit(WORKER, 0.80, 4.0)]
+    worker = routing.decide("公司三年没给我交社保能要补偿吗", [], hits, POLICY)
+    assert worker.entries[0] is WORKER and worker.side is Side.WORKER
+    employer = routing.decide("我们公司员工不交社保签了承诺书有用吗", [], hits, POLICY)
+    assert employer.entries[0] is EMPLOYER
+
+
+def test_an_out_of_scope_question_needs_a_surer_learned_answer(learned):
+    learned(linear_ranker(dense=10.0, answer_at=0.6, offer_at=0.2, out_of_scope_at=0.7))
+    hits = [FakeHit(WORKER, 0.66, 1.0), FakeHit(OTHER, 0.5, 1.0)]  # p(WORKER) = 0.65: above answer_at, below 0.7
+    decision = routing.decide("离婚孩子归谁", ranking(("out_of_scope", 0.9)), hits, POLICY, origin="out_of_scope")
+    assert decision.kind == "referral" and decision.entries == [OTHER]
+    assert routing.decide("公司不给我交社保", [], hits, POLICY).kind == "answer"
+
+
+def test_an_entrys_own_phrasing_is_answered_from_that_entry_whatever_the_model_weighs(learned):
+    learned(linear_ranker(dense=-10.0))  # a model that would put the exact match last and answer nothing
+    hits = [FakeHit(WORKER, 0.99, 1.0), FakeHit(EMPLOYER, 0.6, 3.0)]
+    decision = routing.decide("公司不给我交社保", [], hits, POLICY)
+    assert decision.kind == "answer" and decision.entries == [WORKER]
+
+
+def test_candidate_features_carry_each_lists_evidence_the_prior_and_the_side():
+    hits = [
+        FakeHit(WORKER, 0.80, 4.0, second_dense=0.7, answer_dense=0.6),
+        FakeHit(EMPLOYER, 0.60, 0.0, second_dense=0.9, answer_dense=0.5),
+    ]
+    candidates = routing.global_fusion(hits)
+    text = "公司不给我交社保"
+    rows = routing.candidate_features(candidates, {Area.WAGE_ARREARS: 0.7}, Side.WORKER, text)
+    values = {c.entry.id: row for c, row in zip(candidates, rows)}
+    worker, employer = values[WORKER.id], values[EMPLOYER.id]
+    assert set(worker) == set(routing.FEATURES)
+    assert worker["dense"] == 0.80 and worker["dense_gap"] == 0.0 and employer["dense_gap"] == pytest.approx(-0.2)
+    assert employer["second_rank"] == 1.0 and worker["second_rank"] == 0.5 and employer["keyword_rank"] == 0.0
+    assert worker["keyword"] == pytest.approx(1.6094, abs=1e-4)  # log1p of BM25
+    assert worker["area_prior"] == 0.7 and employer["area_prior"] == 0.0
+    assert (worker["same_side"], worker["opposite_side"]) == (1.0, 0.0)
+    assert (employer["same_side"], employer["opposite_side"], employer["guide"]) == (0.0, 1.0, 1.0)
+    assert worker["long_answer"] == pytest.approx(0.6 * routing.math.log1p(len(text)))
+    unknown = routing.candidate_features(candidates, {}, None, text)
+    assert [row["employer_side_unknown"] for row in unknown] == [
+        float(c.entry.side is Side.EMPLOYER) for c in candidates
+    ]
+
+
+def test_the_shipped_ranker_scores_exactly_the_routers_features():
+    ranker = LearnedRanker.load()
+    assert ranker is not None, "knowledge_base/retrieval/ranker.json is missing: run `farun fit-ranker`"
+    assert ranker.features == list(routing.FEATURES), "the router's features changed: refit with `farun fit-ranker`"
+    assert 0.0 < ranker.offer_at <= ranker.answer_at <= ranker.out_of_scope_at <= 1.0

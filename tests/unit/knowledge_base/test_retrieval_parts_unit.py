@@ -219,20 +219,3 @@ class FakeHit:
             fused,
         )
         self.ranks = ranks
-
-
-def test_confidence_features():
-    from knowledge_base.retrieval.abstain import confidence_features
-
-    hits = [
-        FakeHit(0.8, 0.9, 0.85, 5.0, 0.06, {"dense": 1, "second": 1, "answer": 2, "keyword": 1}),
-        FakeHit(0.7, 0.92, 0.88, 2.0, 0.05, {"dense": 2, "second": 2, "answer": 1, "keyword": 2}),
-        FakeHit(0.75, 0.0, 0.0, 0.0, 0.03, {"dense": 3}),
-    ]
-    features = confidence_features(hits)
-    assert features["top_dense"] == 0.8 and features["max_second_dense"] == 0.92
-    assert features["gap_dense"] == pytest.approx(0.05) and features["gap_fused"] == pytest.approx(0.01)
-    assert features["top_second_dense"] == 0.9 and features["gap_keyword"] == pytest.approx(3.0)
-    assert features["agree"] == 3 and features["lists"] == 4
-    empty = confidence_features([])
-    assert empty["top_dense"] == 0.0 and empty["agree"] == 0 and empty["lists"] == 0
