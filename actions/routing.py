@@ -87,6 +87,10 @@ WORKER_CUES = [
         rf"{_I}(?:想|要)?(?:辞职|离职|不干了)",
         rf"{_FAMILY}.{{0,12}}(?:工资|工钱|上班|打工|工地|干活|受伤|工伤)",
         r"包工头|工头|班长|老板娘|黑心老板|讨薪|要工钱|农民工",
+        r"(?:告|起诉|仲裁|投诉|举报)(?:我们)?(?:公司|单位|老板|厂里|用人单位)",
+        rf"(?:老板|公司|单位|厂里|领导|主管)(?:让|叫|要|逼|要求){_I}",
+        rf"{_I}是(?!老板|hr|HR|人事|法人|股东)[^，。！？,.!?\s]{{0,12}}?(?:员工|工人|职工|技术员|保安|司机|店员|服务员|操作工|学徒|实习生|保洁|厨师)",
+        r"维护(?:自己|我|我们)(?:的)?(?:权益|利益)",
     )
 ]
 EMPLOYER_CUES = [
@@ -283,14 +287,17 @@ def learned_rank(
 
     A question that is one of an entry's own phrasings (``exact``) puts that entry first: staff wrote it for
     exactly this question, whatever the model would weigh (the project's own questions never repeat a phrasing,
-    so the model cannot learn this)."""
+    so the model cannot learn this). With the asker's side known, the opposite side's entries come last: a
+    worker is answered from worker entries, an employer from the guide (the own questions rarely cross sides, so
+    the model gives the opposite side almost no weight of its own)."""
     pool = candidates[:LEARNED_POOL]
     order: dict[int, float] = {}
     for candidate, values in zip(pool, candidate_features(pool, prior, asker, text)):
         candidate.score = ranker.logit(values)
         candidate.confidence = probability(candidate.score)
         order[id(candidate)] = ranker.rank_score(values)
-    return sorted(pool, key=lambda c: (exact(c), order[id(c)]), reverse=True)
+    opposite = OPPOSITE.get(asker)  # type: ignore[arg-type]
+    return sorted(pool, key=lambda c: (exact(c), c.entry.side is not opposite, order[id(c)]), reverse=True)
 
 
 def exact(candidate: Candidate) -> bool:

@@ -82,6 +82,10 @@ def ranking(*pairs: tuple[str, float]) -> list[dict]:
         ("我在厂里干了两年老板一直拖着不发工资现在说没钱让我等着", Side.WORKER),
         ("我爸在工地干活摔伤了包工头不管", Side.WORKER),
         ("老板欠我三个月工资", Side.WORKER),
+        ("试用期老板要我赔设备的钱 我能不能去告公司", Side.WORKER),
+        ("我是一家快递公司的司机 公司让我签自愿放弃社保的协议", Side.WORKER),
+        ("被调岗降薪了怎么维护自己的权益", Side.WORKER),
+        ("我是老板 店里一个服务员老是迟到 能开除吗", Side.EMPLOYER),
         ("我们公司员工旷工三天能直接开除吗", Side.EMPLOYER),
         ("我是老板，想辞退一个老是迟到的员工要给补偿吗", Side.EMPLOYER),
         ("开了个小饭店招人要不要签合同", Side.EMPLOYER),
@@ -199,6 +203,15 @@ def test_the_nlus_area_reorders_through_the_boost_but_does_not_make_an_answer_su
     hits = [FakeHit(OTHER, 0.70, 1.0), FakeHit(ELDERLY, 0.66, 1.0)]
     decision = routing.decide("我妈被骗了", ranking(("elderly_services", 0.9)), hits, POLICY)
     assert decision.kind == "did_you_mean" and decision.entries[0] is ELDERLY  # p(ELDERLY) = 0.65 < 0.8
+
+
+def test_a_known_askers_side_puts_the_opposite_sides_entries_last(learned):
+    learned(linear_ranker(dense=10.0, answer_at=0.5))
+    hits = [FakeHit(EMPLOYER, 0.95, 5.0), FakeHit(WORKER, 0.70, 1.0)]
+    worker = routing.decide("公司三年没给我交社保能要补偿吗", [], hits, POLICY)
+    assert worker.kind == "answer" and worker.entries == [WORKER]
+    unknown = routing.decide("社保断缴有什么后果", [], hits, POLICY)
+    assert unknown.entries[0] is EMPLOYER  # side unclear: the model's order stands
 
 
 def test_did_you_mean_never_offers_the_opposite_sides_entry(learned):
