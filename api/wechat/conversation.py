@@ -1,5 +1,9 @@
 """What the bot says to a WeChat or WeCom message: text goes to Rasa, events and media get fixed replies.
 
+A voice message that WeChat's speech recognition turned into text (its
+``Recognition`` field) is answered as that text; without it, and for images
+and other media, the user is asked to type or to call 12348.
+
 Text goes through the one message path of every channel (``api.conversation``).
 Buttons become numbered choices; a user who replies with a number sends that
 button's payload. Rasa sees only a hashed sender id, never the openid. Each
@@ -25,7 +29,14 @@ WELCOME = (
     "我会给出解答和相关法条依据；复杂问题可转人工或拨打12348公共法律服务热线。\n"
     "提示：本助手的解答仅供参考，不构成正式法律意见。"
 )
-PLEASE_TYPE = "抱歉，我暂时只能看懂文字消息。请输入文字描述您的问题，例如“老板拖欠工资怎么办”。"
+PLEASE_TYPE = (
+    "抱歉，我暂时只能看懂文字消息。请输入文字描述您的问题，例如“老板拖欠工资怎么办”；"
+    "不方便打字的，可以拨打12348公共法律服务热线咨询。"
+)
+VOICE_NOT_RECOGNISED = (
+    "抱歉，这条语音我没能听清。请用文字描述您的问题，例如“老板拖欠工资怎么办”；"
+    "不方便打字的，可以拨打12348公共法律服务热线咨询。"
+)
 MENU_TOPICS = {
     "TOPIC_LABOR": "拖欠工资怎么办",
     "TOPIC_FAMILY": "离婚财产怎么分割",
@@ -80,6 +91,9 @@ async def respond(message, rasa: RasaClient, choices: PendingChoices, turns: Tur
     """The reply chunks to one parsed wechatpy message or event (empty: nothing to say)."""
     if message.type == "text":
         return await ask_bot(rasa, choices, message.source, message.content, turns)
+    if message.type == "voice":
+        recognised = (getattr(message, "recognition", None) or "").strip()
+        return await ask_bot(rasa, choices, message.source, recognised, turns) if recognised else [VOICE_NOT_RECOGNISED]
     if message.type == "event":
         event = message.event
         if event in ("subscribe", "subscribe_scan"):

@@ -292,6 +292,24 @@ def test_subscribe_menu_click_and_media(api, rasa):
     assert [m["message"] for m in rasa[0].state.received] == ["拖欠工资怎么办"]
 
 
+def voice_xml(msg_id: int, recognition: str | None) -> bytes:
+    recognised = f"<Recognition><![CDATA[{recognition}]]></Recognition>" if recognition is not None else ""
+    return (
+        f"<xml><ToUserName>gh</ToUserName><FromUserName>{OPENID}</FromUserName><CreateTime>1</CreateTime>"
+        f"<MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format>{recognised}<MsgId>{msg_id}</MsgId></xml>"
+    ).encode()
+
+
+def test_a_recognised_voice_message_is_answered_as_its_text_and_an_unrecognised_one_asks_to_type(api, rasa):
+    rasa[0].state.received.clear()
+    answered = content(api.post("/wechat/callback", params=query(), content=voice_xml(1020, "包工头欠我工钱")))
+    assert answered.startswith("答复：包工头欠我工钱")
+    for msg_id, recognition in ((1021, None), (1022, "  ")):
+        reply = content(api.post("/wechat/callback", params=query(), content=voice_xml(msg_id, recognition)))
+        assert "没能听清" in reply and "12348" in reply
+    assert [m["message"] for m in rasa[0].state.received] == ["包工头欠我工钱"]
+
+
 def test_number_reply_sends_the_button_payload(api, rasa):
     offered = content(api.post("/wechat/callback", params=query(), content=text_xml("选项", 1006)))
     assert offered.endswith("请回复数字选择：\n1. 拖欠工资\n2. 工伤认定")
