@@ -1,6 +1,7 @@
 """What the bot says to a WeChat or WeCom message: text goes to Rasa, events and media get fixed replies.
 
-A voice message that WeChat's speech recognition turned into text (its
+「菜单」 or 「帮助」 shows the welcome (topics, examples, privacy note, hotlines)
+again. A voice message that WeChat's speech recognition turned into text (its
 ``Recognition`` field) is answered as that text; without it, and for images
 and other media, the user is asked to type or to call 12348.
 
@@ -24,11 +25,15 @@ from api.wechat.security import user_hash
 
 WELCOME = (
     "您好，欢迎关注钟楼区司法局“法润”法律咨询助手！\n"
-    "您可以直接用文字提问，例如：\n"
-    "· 老板拖欠工资怎么办\n· 离婚后孩子抚养权怎么定\n· 怎么申请法律援助\n"
-    "我会给出解答和相关法条依据；复杂问题可转人工或拨打12348公共法律服务热线。\n"
+    "我可以帮您了解：讨薪 · 劳动权益 · 银龄港湾（老年人权益）· 法律援助 · 找调解 · 企业法律风险 · 查法条；"
+    "需要人工帮助时回复“转人工”。\n"
+    "直接用文字提问就行，例如：\n"
+    "· 老板拖欠工资三个月了怎么办\n· 子女不给赡养费怎么办\n· 我能不能申请法律援助\n"
+    "隐私提示：对话内容会被记录，用于改进解答；记录前会自动隐去手机号、身份证号和银行卡号，请不要发送其他敏感信息。\n"
+    "热线：12348 公共法律服务 · 12333 劳动保障 · 12345 政务服务。随时回复“菜单”可再看本说明。\n"
     "提示：本助手的解答仅供参考，不构成正式法律意见。"
 )
+MENU_WORDS = {"菜单", "帮助", "menu", "help"}
 PLEASE_TYPE = (
     "抱歉，我暂时只能看懂文字消息。请输入文字描述您的问题，例如“老板拖欠工资怎么办”；"
     "不方便打字的，可以拨打12348公共法律服务热线咨询。"
@@ -90,6 +95,8 @@ async def ask_bot(
 async def respond(message, rasa: RasaClient, choices: PendingChoices, turns: TurnLog | None = None) -> list[str]:
     """The reply chunks to one parsed wechatpy message or event (empty: nothing to say)."""
     if message.type == "text":
+        if message.content.strip().lower() in MENU_WORDS:
+            return split(WELCOME)
         return await ask_bot(rasa, choices, message.source, message.content, turns)
     if message.type == "voice":
         recognised = (getattr(message, "recognition", None) or "").strip()

@@ -280,7 +280,22 @@ def test_retries_get_one_answer(api, rasa):
 
 
 def test_subscribe_menu_click_and_media(api, rasa):
-    assert "法律咨询助手" in content(api.post("/wechat/callback", params=query(), content=event_xml("subscribe")))
+    welcome = content(api.post("/wechat/callback", params=query(), content=event_xml("subscribe")))
+    for topic in (
+        "讨薪",
+        "劳动权益",
+        "银龄港湾",
+        "法律援助",
+        "找调解",
+        "企业法律风险",
+        "查法条",
+        "转人工",
+        "隐私提示",
+        "12348",
+    ):
+        assert topic in welcome
+    assert content(api.post("/wechat/callback", params=query(), content=text_xml("菜单", 1030))) == welcome
+    assert content(api.post("/wechat/callback", params=query(), content=text_xml(" 帮助 ", 1031))) == welcome
     click = api.post("/wechat/callback", params=query(nonce="2"), content=event_xml("CLICK", "TOPIC_LABOR"))
     assert content(click) == "答复：拖欠工资怎么办\n依据：《劳动合同法》第三十条"
     image = (
