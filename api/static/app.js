@@ -92,26 +92,46 @@
     if (reply.kind === "answer" && !botAsksFeedback) body.appendChild(feedbackButtons(reply, question));
   }
 
-  async function ask(message, shown) {
-    bubble("user", shown || message);
-    const waiting = bubble("bot", "正在思考…");
+  const TIMEOUT_MS = 15000;
+  const NO_CONNECTION = "抱歉，暂时连不上服务，您的问题没有丢。请点「重试」再发一次，或拨打12348公共法律服务热线咨询。";
+  const TOO_SLOW = "抱歉，这次回复太慢了，您的问题没有丢。请点「重试」再发一次，或拨打12348公共法律服务热线咨询。";
+
+  // Sends one message; a failure (no connection, an error status, no reply within TIMEOUT_MS) shows a Chinese
+  // note with a retry button that sends the same message again.
+  async function deliver(message, shown) {
+    const waiting = bubble("bot typing", "正在思考…");
     send.disabled = true;
+    const controller = new AbortController();
+    const timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     try {
       const response = await fetch("/api/chat", {
         method: "POST", headers: {"Content-Type": "application/json"},
-        body: JSON.stringify({sender: sender, message: message}),
+        body: JSON.stringify({sender: sender, message: message}), signal: controller.signal,
       });
+      if (!response.ok) throw new Error("status " + response.status);
       const data = await response.json();
       waiting.parentNode.remove();
-      if (!response.ok) throw new Error(data.detail || "服务暂时不可用");
       data.replies.forEach(function (reply) { showReply(reply, shown || message); });
     } catch (err) {
       if (waiting.parentNode) waiting.parentNode.remove();
-      bubble("error", "抱歉，出错了：" + err.message + " 您也可以拨打12348咨询。");
+      const note = bubble("error", err.name === "AbortError" ? TOO_SLOW : NO_CONNECTION);
+      const retry = el("button", "retry", "重试");
+      retry.type = "button";
+      retry.addEventListener("click", function () {
+        note.parentNode.remove();
+        deliver(message, shown);
+      });
+      note.appendChild(retry);
     } finally {
+      clearTimeout(timer);
       send.disabled = false;
       log.scrollTop = log.scrollHeight;
     }
+  }
+
+  function ask(message, shown) {
+    bubble("user", shown || message);
+    return deliver(message, shown);
   }
 
   form.addEventListener("submit", function (event) {

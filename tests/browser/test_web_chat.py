@@ -7,6 +7,8 @@ A question gets an answer, a citation expands to the article's text, a
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from playwright.sync_api import expect
@@ -58,3 +60,32 @@ def test_user_text_is_escaped(page):
     expect(page.locator(".msg.user .bubble").last).to_have_text(message)
     assert page.evaluate("window.pwned") is None
     assert page.locator(".msg.user b").count() == 0
+
+
+def test_a_failed_send_shows_a_chinese_note_and_retry_sends_the_same_message(page):
+    failed = []
+
+    def fail_once(route):
+        if failed:
+            route.continue_()
+        else:
+            failed.append(route.request.post_data)
+            route.abort()
+
+    page.route("**/api/chat", fail_once)
+    try:
+        question = "公司三个月没发工资了怎么办"
+        page.fill("#question", question)
+        page.click("#send")
+        note = page.locator(".msg.error .bubble").last
+        expect(note).to_contain_text("暂时连不上服务", timeout=20_000)
+        expect(note).to_contain_text("12348")
+        assert not re.search(r"[A-Za-z]{3,}", note.inner_text())  # no English or technical text
+        expect(page.locator("#send")).to_be_enabled()
+        note.locator("button.retry").click()
+        expect(page.locator(".msg.error")).to_have_count(0)
+        expect(page.locator(".msg.bot .bubble").last).to_contain_text("工资", timeout=60_000)
+        assert page.locator(".msg.user .bubble", has_text=question).count() == 1
+        assert question in failed[0]
+    finally:
+        page.unroute("**/api/chat")
