@@ -60,7 +60,13 @@
     buttons.forEach(function (b) {
       const button = el("button", "", b.title);
       button.type = "button";
-      button.addEventListener("click", function () { ask(b.payload, b.title); });
+      button.addEventListener("click", function () {
+        // One choice per row: the row is locked once a button is chosen, so an old button cannot be sent again.
+        box.querySelectorAll("button").forEach(function (other) { other.disabled = true; });
+        button.classList.add("chosen");
+        button.setAttribute("aria-pressed", "true");
+        ask(b.payload, b.title);
+      });
       box.appendChild(button);
     });
     return box;
@@ -86,6 +92,7 @@
 
   function showReply(reply, question) {
     const body = bubble("bot", reply.text);
+    body.parentNode.dataset.kind = reply.kind;
     if (reply.citations.length) body.appendChild(citationList(reply.citations));
     if (reply.buttons.length) body.appendChild(choiceButtons(reply.buttons));
     const botAsksFeedback = reply.buttons.some(function (b) { return b.payload.startsWith("/feedback"); });
@@ -101,6 +108,7 @@
   async function deliver(message, shown) {
     const waiting = bubble("bot typing", "正在思考…");
     send.disabled = true;
+    let first = null;  // the first new reply: the view opens at its start, not at the end of a long answer
     const controller = new AbortController();
     const timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     try {
@@ -111,7 +119,9 @@
       if (!response.ok) throw new Error("status " + response.status);
       const data = await response.json();
       waiting.parentNode.remove();
+      const before = log.children.length;
       data.replies.forEach(function (reply) { showReply(reply, shown || message); });
+      first = log.children[before] || null;
     } catch (err) {
       if (waiting.parentNode) waiting.parentNode.remove();
       const note = bubble("error", err.name === "AbortError" ? TOO_SLOW : NO_CONNECTION);
@@ -125,7 +135,8 @@
     } finally {
       clearTimeout(timer);
       send.disabled = false;
-      log.scrollTop = log.scrollHeight;
+      if (first) log.scrollTop = first.offsetTop - log.offsetTop;
+      else log.scrollTop = log.scrollHeight;
     }
   }
 

@@ -89,3 +89,19 @@ def test_a_failed_send_shows_a_chinese_note_and_retry_sends_the_same_message(pag
         assert question in failed[0]
     finally:
         page.unroute("**/api/chat")
+
+
+def test_a_long_answer_opens_at_its_start_and_a_chosen_button_locks_its_row(page):
+    answer = ask(page, "老板拖欠工资三个月了怎么办")
+    log_box, answer_box = page.locator("#log").bounding_box(), answer.bounding_box()
+    assert answer_box["height"] > log_box["height"]  # longer than the view: it could have landed at its end
+    assert log_box["y"] - 1 <= answer_box["y"] <= log_box["y"] + 40  # the view opens at the answer's first line
+    shown = page.locator(".msg.bot").nth(page.locator(".msg.bot").count() - 1)  # pinned: the next reply is new
+    choices = shown.locator(".choices button")
+    count = choices.count()
+    assert count >= 1
+    choices.first.click()
+    for number in range(count):
+        expect(choices.nth(number)).to_be_disabled()
+    expect(choices.first).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#send")).to_be_enabled(timeout=60_000)
