@@ -100,7 +100,6 @@ def answer_entry(
     ]
 
 
-SEARCH_DEPTH = 200  # entries retrieved across collections (the union of every list) before the evidence is weighed
 NONE_OF_THESE = {"title": "都不是", "payload": "/none_of_these"}
 
 
@@ -154,7 +153,7 @@ def _refer(dispatcher: CollectingDispatcher, tracker: Tracker, entries: list[Ent
 def decision_for(tracker: Tracker, origin: str) -> routing.Decision:
     """Weigh retrieval over every collection, the NLU's areas and the asker's side (``routing.decide``)."""
     text = _user_text(tracker)
-    result = retriever().search(text, None, k=SEARCH_DEPTH)
+    result = retriever().search(text, None, k=routing.SEARCH_DEPTH)
     return routing.decide(text, _ranking(tracker), result.hits, retriever().policy, origin)
 
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from knowledge_base.retrieval.ranker import LearnedRanker, default_ranker, learned_mode
+from knowledge_base.retrieval.ranker import LearnedRanker, default_ranker, learned_mode, sigmoid
 from knowledge_base.schema import Area, Collection, Entry, Side
 
 
@@ -207,6 +207,7 @@ def rerank(candidates: list[Candidate], prior: dict[Area, float], asker: Side | 
     return sorted(candidates, key=lambda c: c.score, reverse=True)
 
 
+SEARCH_DEPTH = 200  # entries retrieved across collections (the union of every list) before the evidence is weighed
 LEARNED_POOL = 40  # candidates (by fused rank) the learned ranker scores
 LISTS = (("dense", "dense"), ("second", "second_dense"), ("answer", "answer_dense"), ("keyword", "keyword"))
 FEATURES = (
@@ -276,7 +277,8 @@ def candidate_features(candidates: list[Candidate], prior: dict[Area, float], as
 
 
 def probability(score: float) -> float:
-    return 1.0 / (1.0 + math.exp(-score)) if score >= 0 else math.exp(score) / (1.0 + math.exp(score))
+    """The learned ranker's probability for a candidate's ``score`` (its logit)."""
+    return sigmoid(score)
 
 
 def learned_rank(

@@ -41,13 +41,12 @@ import numpy as np
 import yaml
 
 from actions import routing
-from api.evaluation.retrieval_eval import load_paraphrases
+from api.evaluation.retrieval_eval import load_labelled_queries, load_paraphrases
 from knowledge_base.retrieval.ranker import LearnedRanker
 from knowledge_base.settings import ROOT
 
 STORIES_DIR = ROOT / "tests" / "data" / "stories"
 OUT_OF_SCOPE_FILE = ROOT / "bot" / "data" / "nlu" / "out_of_scope.yml"
-SEARCH_DEPTH = 200  # as actions.answer.SEARCH_DEPTH
 PRECISION = 0.75
 OUT_OF_SCOPE_ANSWERED = 0.2
 OUT_OF_SCOPE_STRICT = 0.05
@@ -76,18 +75,12 @@ class Question:
 
 def load_stories(directory: Path = STORIES_DIR) -> list[dict]:
     """The ``{query, ids, side, area}`` rows of the story set; a clear error names the first bad line."""
-    rows = []
-    for path in sorted(Path(directory).glob("*.jsonl")):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if not str(row.get("query", "")).strip() or not row.get("ids"):
-                raise ValueError(f"{path}:{number}: needs a query and entry ids")
-            rows.append(row)
-    if not rows:
-        raise ValueError(f"no stories under {directory}")
-    return rows
+    return load_labelled_queries(
+        directory,
+        lambda row: str(row.get("query", "")).strip() and row.get("ids"),
+        "needs a query and entry ids",
+        "stories",
+    )
 
 
 def out_of_scope_sentences(path: Path = OUT_OF_SCOPE_FILE) -> list[str]:
@@ -121,7 +114,7 @@ def question(
     kind: str, text: str, ids: frozenset[str], intent_ranking: list[dict], retriever, area: str | None = None
 ) -> Question:
     """The candidates of ``text`` as the router sees them, with their features."""
-    hits = retriever.search(text, None, k=SEARCH_DEPTH).hits
+    hits = retriever.search(text, None, k=routing.SEARCH_DEPTH).hits
     asker = routing.asker_side(text, intent_ranking)
     prior = routing.sided_prior(routing.area_prior(intent_ranking), asker)
     pool = routing.global_fusion(hits)[: routing.LEARNED_POOL]

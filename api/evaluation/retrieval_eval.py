@@ -32,19 +32,31 @@ class Outcome:
     confidence: float  # dense similarity of the top hit
 
 
-def load_paraphrases(directory: Path = DEFAULT_DIR) -> list[dict]:
+def load_labelled_queries(directory: Path, valid, problem: str, what: str) -> list[dict]:
+    """The JSON rows of ``directory/*.jsonl`` (blank lines skipped); the first row ``valid`` refuses is named with
+    ``problem``, and no rows at all is an error naming ``what``."""
     rows = []
     for path in sorted(Path(directory).glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
             row = json.loads(line)
-            if not row.get("query") or not row.get("ids") or row.get("collection") not in {c.value for c in Collection}:
-                raise ValueError(f"{path}:{number}: needs query, ids and a collection")
+            if not valid(row):
+                raise ValueError(f"{path}:{number}: {problem}")
             rows.append(row)
     if not rows:
-        raise ValueError(f"no paraphrases under {directory}")
+        raise ValueError(f"no {what} under {directory}")
     return rows
+
+
+def load_paraphrases(directory: Path = DEFAULT_DIR) -> list[dict]:
+    collections = {c.value for c in Collection}
+    return load_labelled_queries(
+        directory,
+        lambda row: row.get("query") and row.get("ids") and row.get("collection") in collections,
+        "needs query, ids and a collection",
+        "paraphrases",
+    )
 
 
 def run(retriever: Retriever, rows: list[dict], modes: tuple[str, ...] = MODES) -> list[Outcome]:

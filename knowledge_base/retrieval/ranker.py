@@ -65,8 +65,7 @@ class LearnedRanker:
 
     def probability(self, values: dict[str, float]) -> float:
         """The probability that the candidate answers the question."""
-        z = self.logit(values)
-        return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+        return sigmoid(self.logit(values))
 
     def save(self, path: Path = MODEL_FILE) -> None:
         path.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -76,6 +75,11 @@ class LearnedRanker:
         if not path.exists():
             return None
         return cls(**json.loads(path.read_text(encoding="utf-8")))
+
+
+def sigmoid(z: float) -> float:
+    """The logistic function, without overflow for large negative ``z``."""
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
 def learned_mode() -> bool:
