@@ -88,6 +88,12 @@ class Entry(BaseModel):
     deadlines: list[Deadline] = Field(default_factory=list)
     next_steps: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    needs_citation: str | None = Field(
+        default=None,
+        min_length=4,
+        description="a rule the answer states without an article because its text is not in the corpus yet, "
+        "e.g. 烟草专卖法未收录：无证经营烟草的处罚; shown to staff for review",
+    )
 
     @field_validator("questions")
     @classmethod

@@ -68,3 +68,13 @@ def test_faq_answer_and_record(faq_entries):
     assert record["answer"] == faq_entries[0]["answer"]
     assert "answer_text" not in record
     assert record["collection"] == "faq" and record["area"] == "wage_arrears"
+
+
+def test_a_rule_stated_without_its_article_is_flagged_for_staff_and_kept_in_the_record(faq_entries):
+    """``needs_citation`` names the missing text; it travels with the record so the review pages can show it."""
+    note = "烟草专卖法未收录：无证经营烟草制品的处罚"
+    entry = Entry.model_validate({**faq_entries[0], "collection": "faq", "needs_citation": note})
+    assert entry.to_record()["needs_citation"] == note
+    assert Entry.model_validate({**faq_entries[0], "collection": "faq"}).needs_citation is None
+    with pytest.raises(ValidationError, match="needs_citation"):
+        Entry.model_validate({**faq_entries[0], "collection": "faq", "needs_citation": "未"})
