@@ -1,13 +1,19 @@
 """One message path for every channel: a user's text to the bot's replies, with the turn logged.
 
 The web page, ``POST /api/chat``, WeChat and WeCom all call ``converse``. It
-answers an empty or overlong message itself, sends anything else to Rasa,
+answers an empty or overlong message itself, sends anything else to Rasa
+with phone, ID-card and bank numbers already masked,
 reads the intent and confidence from the NLU message Rasa's channel attaches
 (``actions.payload``; no second call to Rasa), joins each reply's text with
 its payload, and records the turn. When Rasa cannot be reached, times out, or
 returns nothing because the action server is down, the user gets a polite
 reply instead of silence or an error, and the turn is logged as
 ``unavailable``.
+
+The web page's 「新对话」 resets a conversation on the bot's side (``reset``:
+Rasa's ``/restart`` forgets slots and any active form), and after a reload it
+asks whether a form is waiting for an answer (``state``: the active loop of
+Rasa's tracker, with the form's Chinese title).
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ from __future__ import annotations
 import logging
 
 from actions import payload
+from api.curation.masking import mask
 from api.curation.turns import TurnLog
-from api.models import BotReply, ChatResponse
+from api.models import BotReply, ChatResponse, ConversationState
 from api.rasa_client import RasaClient, RasaUnavailable
 
 log = logging.getLogger(__name__)
@@ -25,6 +32,13 @@ EMPTY_MESSAGE_REPLY = "您好像还没有输入内容。请直接说说您遇到
 TOO_LONG_REPLY = "您的消息有点长（超过{limit}字），我可能抓不住重点。请用几句话说说最想问的问题。"
 BUSY_REPLY = "系统繁忙，请稍后再试，或拨打12348公共法律服务热线。"
 UNAVAILABLE_KIND = "unavailable"
+RESTART = "/restart"  # Rasa's built-in intent: action_restart resets the tracker (slots, active form)
+FORM_TITLES = {  # every form of bot/domain, as the web page names it to the user
+    "wage_triage_form": "讨薪步骤梳理",
+    "legal_aid_form": "法律援助条件自查",
+    "mediation_form": "调解组织推荐",
+}
+OTHER_FORM_TITLE = "咨询问答"  # a form added to the bot before it is named here
 
 
 def to_reply(message: dict) -> BotReply:
@@ -68,6 +82,7 @@ async def converse(
         return _fixed(sender, EMPTY_MESSAGE_REPLY, "empty")
     if len(message) > limit:
         return _fixed(sender, TOO_LONG_REPLY.format(limit=limit), "too_long")
+    message = mask(message)  # no phone, ID-card or bank number reaches Rasa's tracker, logs or the actions
     try:
         messages = await rasa.send(sender, message)
     except RasaUnavailable as exc:
@@ -81,3 +96,19 @@ async def converse(
     if turns is not None and record:
         await turns.record(sender, message, nlu.get("intent"), nlu.get("confidence"), messages)
     return ChatResponse(sender=sender, intent=nlu.get("intent"), confidence=nlu.get("confidence"), replies=replies)
+
+
+async def reset(rasa: RasaClient, sender: str) -> None:
+    """Forget ``sender``'s conversation on the bot's side: slots, the active form and its answers.
+    Not a user turn, so nothing is logged. Raises ``RasaUnavailable`` when Rasa cannot be reached."""
+    await rasa.send(sender, RESTART)
+
+
+async def state(rasa: RasaClient, sender: str) -> ConversationState:
+    """Which form (if any) is waiting for ``sender``'s answer. Raises ``RasaUnavailable`` when Rasa cannot be
+    reached."""
+    tracker = await rasa.tracker(sender)
+    form = (tracker.get("active_loop") or {}).get("name")
+    return ConversationState(
+        sender=sender, active_form=form, form_title=FORM_TITLES.get(form, OTHER_FORM_TITLE) if form else None
+    )

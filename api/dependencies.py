@@ -1,4 +1,5 @@
-"""Every FastAPI dependency in one place: settings, HTTP and Rasa clients, database session, signed-in user, embedder, turn log.
+"""Every FastAPI dependency in one place: settings, HTTP and Rasa clients, database session, signed-in user, sign-in
+throttle and client address, embedder, turn log.
 
 Routers and staff pages take what they need from here with ``Depends``; no
 router imports another router.
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from api.curation import auth
 from api.curation.errors import CurationError
+from api.curation.login_throttle import LoginThrottle
 from api.curation.turns import TurnLog
 from api.rasa_client import RasaClient
 from api.settings import Settings, get_settings
@@ -71,6 +73,16 @@ def bearer_token(credentials: HTTPAuthorizationCredentials | None = Depends(bear
 
 def current_user(token: str = Depends(bearer_token), session: Session = Depends(db_session)) -> User:
     return auth.user_for_token(session, token)
+
+
+def login_throttle(request: Request) -> LoginThrottle:
+    """The app's one sign-in throttle (made by ``api.routers.curation.install``)."""
+    return request.app.state.login_throttle
+
+
+def client_address(request: Request) -> str:
+    """The peer's address: behind a reverse proxy, the client's only when uvicorn runs with ``--proxy-headers``."""
+    return request.client.host if request.client else ""
 
 
 def turn_log_for(channel: str) -> Callable[[Request], TurnLog | None]:

@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from api import admin
 from api.dependencies import get_retriever
 from api.routers import analytics, chat, curation, health, search, spreadsheets, statutes, unanswered, web, wechat
+from api.security_headers import SecurityHeaders
 from knowledge_base.store.seed import open_seeded_database
 
 
@@ -31,6 +32,7 @@ def create_app() -> FastAPI:
     curation.install(app)
     admin.install(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders)
     return app
 
 

@@ -1,6 +1,9 @@
-"""HTTP client of the Rasa server on loopback: Farun's REST channel (``bot/channels.py``) and the status."""
+"""HTTP client of the Rasa server on loopback: Farun's REST channel (``bot/channels.py``), a conversation's
+tracker and the status."""
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 import httpx
 
@@ -30,6 +33,19 @@ class RasaClient:
         except httpx.HTTPError as exc:
             raise RasaUnavailable(str(exc)) from exc
         return response.json()
+
+    async def tracker(self, sender: str) -> dict:
+        """The conversation's current state (slots, active form) from Rasa's HTTP API, without its events."""
+        try:
+            response = await self.client.get(
+                f"{self.settings.rasa_url}/conversations/{quote(sender, safe='')}/tracker",
+                params={**self._params(), "include_events": "NONE"},
+                timeout=self.settings.rasa_timeout,
+            )
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise RasaUnavailable(str(exc) or type(exc).__name__) from exc
 
     async def status(self) -> tuple[bool, str]:
         try:

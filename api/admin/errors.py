@@ -1,8 +1,10 @@
 """How the admin pages answer failures: sign-in redirects and Chinese error pages instead of JSON.
 
 Curation errors raised while serving an ``/admin`` page (403 role or CSRF,
-404 unknown entry, …), unknown admin URLs and malformed forms become
-``error.html`` with the same status; an expired sign-in becomes a redirect to
+404 unknown entry, …), unknown admin URLs and malformed forms or query
+parameters become ``error.html`` with the same status (the reasons our own
+validators give, which are written in Chinese, are shown; other problems get
+one general sentence); an expired sign-in becomes a redirect to
 the login page. Errors elsewhere keep the handlers installed before (JSON).
 """
 
@@ -50,8 +52,9 @@ def _http_page(request: Request, exc: StarletteHTTPException) -> Response:
     return _error_page(request, exc.status_code, message)
 
 
-def _invalid_form_page(request: Request, _exc: RequestValidationError) -> Response:
-    return _error_page(request, 422, "提交的表单不完整或格式不对，请返回刷新页面后重试。")
+def _invalid_form_page(request: Request, exc: RequestValidationError) -> Response:
+    reasons = [str(error["ctx"]["error"]) for error in exc.errors() if error["type"] == "value_error"]
+    return _error_page(request, 422, "；".join(reasons) or "提交的表单不完整或格式不对，请返回刷新页面后重试。")
 
 
 def _for_pages(app: FastAPI, exc_class: type[Exception], page: Callable[[Request, Any], Response]) -> None:

@@ -61,6 +61,7 @@ NOTICES = {
     "mediation_saved": "调解组织联系方式已保存，机器人下一次回答即使用。",
     "unanswered_attached": "已把问题加为该条目的新问法（条目回到草稿，审核发布后生效）。",
     "unanswered_dismissed": "已忽略该组问题。",
+    "unanswered_dismissed_selected": "已忽略所选的问题组。",
 }
 
 

@@ -1,27 +1,31 @@
-"""Staff accounts and sign-in: argon2 password hashes, bearer tokens, and a limit on failed logins.
+"""Staff accounts and sign-in: argon2 password hashes, bearer tokens, and delays after failed logins.
 
 A token is a random string handed out once at login; only its SHA-256 is
-stored. Five failed logins for one username within fifteen minutes block
-further attempts for that username until the window has passed.
+stored. Failed logins delay further ones from the same client, for the same
+username and overall (``login_throttle``); every attempt is recorded in
+``login_attempts``. An unknown username is checked against a dummy argon2
+hash, so it takes as long as a known one with a wrong password and the answer
+time does not tell which names exist.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.curation.errors import CurationError
+from api.curation.login_throttle import LoginThrottle
 from knowledge_base.store.models import ApiToken, LoginAttempt, Role, User, utcnow
 
 TOKEN_LIFETIME = timedelta(hours=12)
-FAILURE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES = 5
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()
@@ -49,25 +53,35 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(session: Session, username: str, password: str) -> str:
-    """A new bearer token for valid credentials; raises AuthError (401, or 429 when rate-limited)."""
-    since = utcnow() - FAILURE_WINDOW
-    failures = session.scalar(
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since)
-    )
-    if failures >= MAX_FAILURES:
-        raise AuthError(429, "登录失败次数过多，请 15 分钟后再试")
-    user = session.scalar(select(User).where(User.username == username))
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A hash of a random password nobody knows, made with the same parameters as the real ones."""
+    return _hasher.hash(secrets.token_urlsafe(32))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """Whether ``password`` is ``user``'s; an unknown user costs the same argon2 verification."""
     try:
-        if user is None:
-            raise VerificationError("unknown user")
-        _hasher.verify(user.password_hash, password)
+        _hasher.verify(user.password_hash if user is not None else _dummy_hash(), password)
     except VerificationError:
+        return False
+    return user is not None
+
+
+def login(session: Session, username: str, password: str, client: str, throttle: LoginThrottle) -> str:
+    """A new bearer token for valid credentials from the address ``client``; raises AuthError (401, or 429 with
+    ``Retry-After`` while ``throttle`` delays this client, username or all sign-ins)."""
+    wait = throttle.retry_after(client, username)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise AuthError(429, f"登录失败次数过多，请 {seconds} 秒后再试", headers={"Retry-After": str(seconds)})
+    user = session.scalar(select(User).where(User.username == username))
+    if not _password_matches(user, password):
+        throttle.failed(client, username)
         session.add(LoginAttempt(username=username, succeeded=False))
         session.commit()
-        raise AuthError(401, "用户名或密码错误") from None
+        raise AuthError(401, "用户名或密码错误")
+    throttle.succeeded(client, username)
     session.add(LoginAttempt(username=username, succeeded=True))
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(token_hash=_hash_token(token), user_id=user.id, expires_at=utcnow() + TOKEN_LIFETIME))

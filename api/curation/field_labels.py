@@ -4,7 +4,8 @@ Entry records keep English keys (``answer``, ``citations`` …, the shape of
 ``knowledge_base/entries/*.yml``); staff never see those. Validation messages
 (``messages``), the spreadsheet's column headers (``spreadsheet_layout``) and
 the version diff page (``api/admin``) name a field by ``FIELD_LABELS``; the
-staff pages and the dashboard name an area by ``AREA_NAMES``. This
+staff pages and the dashboard name an area by ``AREA_NAMES``, the staff pages
+whose question an entry answers by ``SIDE_NAMES``. This
 module imports nothing, so any curation module can use it without an import
 cycle.
 """
@@ -32,6 +33,7 @@ FIELD_LABELS = {
     "citation": "依据",
     "next_steps": "下一步",
     "tags": "标签",
+    "needs_citation": "待补法条",
     "law": "法规",
     "article": "条号",
     "quote": "引文",
@@ -43,6 +45,14 @@ AREA_NAMES = {
     "legal_services": "法律援助与调解",
     "other_topics": "其他法律问题",
     "enterprise_risk": "企业法律风险",
+}
+
+SIDE_NAMES = {
+    "worker": "劳动者",
+    "employer": "用人单位",
+    "older_person": "老年人",
+    "family": "家庭成员",
+    "any": "不限",
 }
 
 

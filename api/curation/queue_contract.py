@@ -8,8 +8,11 @@ from pydantic import BaseModel, Field
 
 from api.curation.analytics import Dashboard
 from api.curation.grouping import Group
-from api.curation.unanswered import REASON_NAMES
+from api.curation.unanswered import REASON_NAMES, times_asked
 from knowledge_base.store.models import QueueStatus, UnansweredItem
+
+PAGE_SIZE = 20  # groups a page: the staff page, and the JSON API unless asked otherwise
+MAX_PAGE_SIZE = 100
 
 
 class CandidateOut(BaseModel):
@@ -63,10 +66,15 @@ class GroupOut(BaseModel):
 
     @classmethod
     def of(cls, group: Group[UnansweredItem], titles: dict[str, str]) -> "GroupOut":
-        return cls(
-            total=sum(item.count for item in group.members),
-            items=[UnansweredOut.of(item, titles) for item in group.members],
-        )
+        return cls(total=times_asked(group), items=[UnansweredOut.of(item, titles) for item in group.members])
+
+
+class GroupPage(BaseModel):
+    total: int = Field(description="how many groups match the filters")
+    page: int = Field(description="this page's number, from 1 (past the last page: no groups)")
+    page_size: int
+    pages: int = Field(description="how many pages the matching groups fill (at least 1)")
+    groups: list[GroupOut]
 
 
 class QueueAction(BaseModel):

@@ -8,7 +8,8 @@ older_person | family | any), 用户问法 questions (one per line), 解答 answ
 per line as ``法规|条号|引文``, e.g. ``劳动合同法|第八十二条|应当向劳动者每月支付二倍的工资``;
 a full-width ``｜`` works too), 期限提醒 deadlines (one per line as
 ``事项|期限|法规|条号|引文``), 下一步 next_steps (one per line), 标签 tags
-(separated by 、 or commas), and the read-only 状态 state and 版本 version: the
+(separated by 、 or commas), 待补法条 needs_citation (a rule stated without its
+article), and the read-only 状态 state and 版本 version: the
 version is the entry's lock version when exported and lets an import detect
 that someone else changed the entry in the meantime. This module turns records
 into cell texts and cell texts back into records, reporting every cell it
@@ -60,12 +61,13 @@ COLUMNS = (
     Column("deadlines", 50, 4000),
     Column("next_steps", 36, 3000),
     Column("tags", 20, 500),
+    Column("needs_citation", 30, 500),
     Column("state", 9, 20),
     Column("version", 7, 10),
 )
 BY_NAME = {name.casefold(): column for column in COLUMNS for name in (column.key, column.label)}
 LINE_LISTS = ("questions", "next_steps")
-TEXTS = ("title", "summary", "answer", "risk", "prevention", "case")
+TEXTS = ("title", "summary", "answer", "risk", "prevention", "case", "needs_citation")
 NUMBERS = ("issue", "item", "version")
 FORMULA_START = ("=", "+", "-", "@")
 CITATION_SEPARATOR = re.compile(r"[|｜]")

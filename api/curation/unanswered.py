@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from api.curation import workflow
@@ -75,13 +75,13 @@ def enqueue(session: Session, question: str, reason: str, turn: Turn, candidates
     return item
 
 
-def open_items(session: Session) -> list[UnansweredItem]:
-    """Open items, most often asked first, then most recent."""
+def open_items(session: Session, *conditions: ColumnElement[bool]) -> list[UnansweredItem]:
+    """Open items (only those meeting every SQL ``condition``), most often asked first, then most recent."""
     return list(
         session.scalars(
             select(UnansweredItem)
-            .where(UnansweredItem.status == QueueStatus.OPEN.value)
-            .order_by(UnansweredItem.count.desc(), UnansweredItem.last_seen.desc())
+            .where(UnansweredItem.status == QueueStatus.OPEN.value, *conditions)
+            .order_by(UnansweredItem.count.desc(), UnansweredItem.last_seen.desc(), UnansweredItem.id)
         )
     )
 
@@ -177,13 +177,17 @@ def question_vectors(session: Session, items: list[UnansweredItem], embedder: Em
     return np.stack([np.frombuffer(item.embedding, dtype=np.float32) for item in items])
 
 
-def open_groups(session: Session, embedder: Embedder) -> list[Group[UnansweredItem]]:
-    """Open items grouped by similar questions, the most asked group first."""
-    items = open_items(session)
+def times_asked(group: Group[UnansweredItem]) -> int:
+    return sum(item.count for item in group.members)
+
+
+def open_groups(session: Session, embedder: Embedder, *conditions: ColumnElement[bool]) -> list[Group[UnansweredItem]]:
+    """Open items (only those meeting every SQL ``condition``) grouped by similar questions, the most asked first."""
+    items = open_items(session, *conditions)
     groups = group_similar(items, question_vectors(session, items, embedder) if items else np.zeros((0, 0)))
-    return sorted(groups, key=lambda group: -sum(item.count for item in group.members))
+    return sorted(groups, key=lambda group: -times_asked(group))
 
 
 def top_topics(groups: list[Group[UnansweredItem]], limit: int = 10) -> list[tuple[str, int]]:
     """The most asked open groups as (representative question, times asked)."""
-    return [(group.representative.question, sum(item.count for item in group.members)) for group in groups[:limit]]
+    return [(group.representative.question, times_asked(group)) for group in groups[:limit]]

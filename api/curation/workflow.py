@@ -2,7 +2,8 @@
 
 Editors (and admins) create and save drafts and submit them; reviewers (and
 admins) approve, reject with a comment, or archive. Nobody approves a draft
-they wrote or submitted. Every save is validated like ``farun kb validate``
+they submitted or wrote any version of since the entry was last published.
+Every save is validated like ``farun kb validate``
 (schema, citations and verbatim quotes; reasons in Chinese naming the field)
 and stored as a new version; submitting also needs a citation and at least
 three questions (a draft may start with one, e.g. from the unanswered queue). Each
@@ -17,7 +18,7 @@ import difflib
 
 import yaml
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.curation.auth import require_role
@@ -143,12 +144,20 @@ def submit(session: Session, actor: User, slug: str, expected_version: int) -> E
     return row
 
 
+def authors_since_last_publish(session: Session, row: EntryRow) -> set[int | None]:
+    """Who wrote a version of ``row`` after its latest publication (every version's author if never published)."""
+    published_at = session.scalar(
+        select(func.max(AuditEvent.at)).where(AuditEvent.target == row.slug, AuditEvent.action == "publish")
+    )
+    return {v.author_id for v in row.versions if published_at is None or v.created_at > published_at}
+
+
 def approve(session: Session, actor: User, slug: str, expected_version: int) -> EntryRow:
     require_role(actor, *REVIEWERS)
     row = _locked(session, slug, expected_version)
     _require_state(row, "审核通过", State.IN_REVIEW)
-    if actor.id in (row.last_editor_id, row.submitted_by_id):
-        raise CurationError(403, "不能审核通过自己撰写或提交的草稿，请由其他审核员审核")
+    if actor.id == row.submitted_by_id or actor.id in authors_since_last_publish(session, row):
+        raise CurationError(403, "不能审核通过自己撰写或提交的草稿（自上次发布以来您修改过该条目），请由其他审核员审核")
     row.state = State.PUBLISHED.value
     row.published = row.data
     _audit(session, actor, "publish", row)

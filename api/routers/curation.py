@@ -7,7 +7,7 @@ workflow chose (401/403/404/409/422/429).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +28,9 @@ from api.curation.contract import (
     VersionOut,
 )
 from api.curation.errors import CurationError
-from api.dependencies import bearer_token, current_user, db_session
+from api.curation.login_throttle import LoginThrottle
+from api.dependencies import bearer_token, client_address, current_user, db_session, login_throttle
+from api.models import INT64_MAX
 from knowledge_base.store.models import AuditEvent, EntryRow, Role, State, User
 
 router = APIRouter(prefix="/api/curation", tags=["curation"])
@@ -50,8 +52,13 @@ def _entry_out(row: EntryRow) -> EntryOut:
 
 
 @router.post("/login", response_model=TokenResponse)
-def login(body: LoginRequest, session: Session = Depends(db_session)) -> TokenResponse:
-    token = auth.login(session, body.username, body.password)
+def login(
+    body: LoginRequest,
+    session: Session = Depends(db_session),
+    client: str = Depends(client_address),
+    throttle: LoginThrottle = Depends(login_throttle),
+) -> TokenResponse:
+    token = auth.login(session, body.username, body.password, client, throttle)
     user = auth.user_for_token(session, token)
     return TokenResponse(token=token, username=user.username, role=user.role)
 
@@ -126,7 +133,11 @@ def versions(slug: str, user: User = Depends(current_user), session: Session = D
 
 @router.get("/entries/{slug}/diff", response_model=DiffOut)
 def diff(
-    slug: str, first: int, second: int, user: User = Depends(current_user), session: Session = Depends(db_session)
+    slug: str,
+    first: int = Query(ge=1, le=INT64_MAX),
+    second: int = Query(ge=1, le=INT64_MAX),
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
 ) -> DiffOut:
     row = workflow.get_entry(session, slug)
     return DiffOut(first=first, second=second, diff=workflow.diff_versions(row, first, second))
@@ -135,11 +146,11 @@ def diff(
 @router.get("/audit", response_model=list[AuditOut])
 def audit_log(
     target: str | None = None,
-    limit: int = 200,
+    limit: int = Query(200, ge=1, le=500, description="how many of the latest events"),
     user: User = Depends(current_user),
     session: Session = Depends(db_session),
 ) -> list[AuditOut]:
-    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(min(limit, 1000))
+    query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
     if target is not None:
         query = query.where(AuditEvent.target == target)
     return [
@@ -151,10 +162,12 @@ def audit_log(
 
 
 async def _curation_error(_request: Request, exc: CurationError) -> JSONResponse:
-    return JSONResponse({"detail": exc.message, **exc.extra}, status_code=exc.status)
+    return JSONResponse({"detail": exc.message, **exc.extra}, status_code=exc.status, headers=exc.headers)
 
 
 def install(app: FastAPI) -> None:
-    """Mount the curation API on ``app``; ``app.state.curation_db`` must hold the ``Database`` before requests."""
+    """Mount the curation API on ``app`` with its sign-in throttle (shared with the staff pages' sign-in);
+    ``app.state.curation_db`` must hold the ``Database`` before requests."""
     app.include_router(router)
     app.add_exception_handler(CurationError, _curation_error)
+    app.state.login_throttle = LoginThrottle()

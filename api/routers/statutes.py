@@ -18,11 +18,10 @@ def article(law: str, article: str) -> ArticleOut:
         raise HTTPException(status_code=404, detail=f"未找到法律“{law}”")
     try:
         number = parse_article(article)
+        label = number.label()  # refuses 0 and numbers no statute reaches (a 20-digit one, say)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=f"“{article}”不是有效的条文序号") from exc
     text = found.article(number)
     if text is None:
-        raise HTTPException(status_code=404, detail=f"《{found.title}》没有{number.label()}")
-    return ArticleOut(
-        law=found.title, short_name=found.short_name, version=found.version, article=number.label(), text=text
-    )
+        raise HTTPException(status_code=404, detail=f"《{found.title}》没有{label}")
+    return ArticleOut(law=found.title, short_name=found.short_name, version=found.version, article=label, text=text)

@@ -1,44 +1,62 @@
 """Unanswered-question queue API under /api/curation/unanswered: grouped open questions and the staff actions.
 
-Same bearer sign-in and error shape as the rest of the curation API. An
-action names one item (its question is used) and may close further items of
-the same group with it (``also``).
+Same bearer sign-in and error shape as the rest of the curation API. The list
+is paged (``page`` from 1, ``page_size`` 1–100, default 20) and takes the
+staff page's filters and sort (``queue_filters``). An action names one item
+(its question is used) and may close further items with it (``also``: the
+rest of its group, or several groups at once).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from api.curation import unanswered
-from api.curation.queue_contract import AttachRequest, DismissRequest, DraftCreate, DraftTemplate, GroupOut, Resolved
-from api.curation.views import grouped
+from api.curation.queue_contract import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    AttachRequest,
+    DismissRequest,
+    DraftCreate,
+    DraftTemplate,
+    GroupPage,
+    Resolved,
+)
+from api.curation.queue_filters import QueueFilters
+from api.curation.views import queue_page
 from api.dependencies import current_user, db_session, question_embedder
+from api.models import RowId
 from knowledge_base.retrieval.embedder import Embedder
 from knowledge_base.store.models import QueueStatus, User
 
 router = APIRouter(prefix="/api/curation/unanswered", tags=["curation"])
 
 
-@router.get("", response_model=list[GroupOut])
+@router.get("", response_model=GroupPage)
 def list_groups(
+    filters: Annotated[QueueFilters, Query()],
+    page: int = Query(1, ge=1),
+    page_size: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE),
     user: User = Depends(current_user),
     session: Session = Depends(db_session),
     embedder: Embedder = Depends(question_embedder),
-) -> list[GroupOut]:
-    return grouped(session, embedder)
+) -> GroupPage:
+    return queue_page(session, embedder, filters, page, page_size)
 
 
 @router.get("/{item_id}/draft", response_model=DraftTemplate)
 def draft_template(
-    item_id: int, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> DraftTemplate:
     return DraftTemplate(data=unanswered.draft_template(unanswered.get_item(session, item_id)))
 
 
 @router.post("/{item_id}/draft", response_model=Resolved, status_code=201)
 def create_draft(
-    item_id: int, body: DraftCreate, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId, body: DraftCreate, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> Resolved:
     row = unanswered.create_draft(session, user, [item_id, *body.also], body.data)
     return Resolved(
@@ -48,7 +66,7 @@ def create_draft(
 
 @router.post("/{item_id}/attach", response_model=Resolved)
 def attach(
-    item_id: int, body: AttachRequest, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId, body: AttachRequest, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> Resolved:
     row = unanswered.attach(session, user, [item_id, *body.also], body.entry_id, body.version)
     return Resolved(
@@ -58,7 +76,7 @@ def attach(
 
 @router.post("/{item_id}/dismiss", response_model=Resolved)
 def dismiss(
-    item_id: int, body: DismissRequest, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId, body: DismissRequest, user: User = Depends(current_user), session: Session = Depends(db_session)
 ) -> Resolved:
     unanswered.dismiss(session, user, [item_id, *body.also], body.reason)
     return Resolved(status=QueueStatus.DISMISSED, closed=[item_id, *body.also])

@@ -2,7 +2,9 @@
 
 Page feedback is logged as a feedback turn in the curation database, like the
 bot's own feedback buttons, so that a 没用 lands in the staff's
-unanswered-question queue.
+unanswered-question queue. The page names the rated answer (``answer``), and
+the server keeps one verdict per answer of a conversation, the latest
+(``api.verdicts``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from actions import payload
+from api import verdicts
 from api.curation.turns import TurnLog
 from api.dependencies import turn_log_for
 
@@ -27,6 +29,13 @@ class FeedbackRequest(BaseModel):
     value: Literal["useful", "not_useful"]
     entry_ids: list[str] = Field(default=[], max_length=10)
     question: str = Field(default="", max_length=2000)
+    answer: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the page's id of the answer",
+    )
 
 
 class FeedbackResponse(BaseModel):
@@ -43,10 +52,13 @@ def index() -> FileResponse:
 async def feedback(
     request: FeedbackRequest, turn_log: TurnLog | None = Depends(turn_log_for("web"))
 ) -> FeedbackResponse:
-    entry_id = (request.entry_ids or [None])[0]
     if turn_log is not None:
-        reply = payload.build(
-            "feedback", "feedback", [], value=request.value, entry_id=entry_id, question=request.question
+        verdict = verdicts.Verdict(
+            sender=request.sender,
+            answer=request.answer,
+            value=request.value,
+            entry_id=(request.entry_ids or [None])[0],
+            question=request.question,
         )
-        await turn_log.record(request.sender, "[网页反馈]", "feedback", None, [{"custom": reply}])
+        await verdicts.store(turn_log.database, turn_log.channel, verdict)
     return FeedbackResponse(ok=True, message="感谢您的反馈！")

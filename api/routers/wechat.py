@@ -2,9 +2,13 @@
 
 GET answers WeChat's URL verification; POST takes a message in plaintext or
 safe (AES) mode and answers with a passive text reply, or ``success`` when the
-answer goes out later through the customer-service API. Bad signatures and
-stale timestamps get 403, oversized bodies 413, XML with DOCTYPE/ENTITY or
-malformed XML 400.
+answer goes out later through the customer-service API. Bad signatures, stale
+timestamps, a (timestamp, nonce) pair used before for another body
+(``api.wechat.replay``) and a plaintext message while an EncodingAESKey is
+configured (a downgrade) get 403, oversized bodies 413, XML with DOCTYPE/ENTITY,
+ciphertext that does not decrypt and bodies that are not a well-formed message
+(``api.wechat.parsing``) 400. Every refusal is logged as one line, without a
+traceback or the openid.
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.enterprise.crypto import WeChatCrypto as WeComCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
-from wechatpy.replies import TextReply
 from wechatpy.utils import check_signature
 
 from api.curation.turns import TurnLog
@@ -31,6 +34,9 @@ from api.wechat.channel import Channels, capped_body, channels
 from api.wechat.config import WeChatSettings, get_wechat_settings
 from api.wechat.conversation import message_key, respond
 from api.wechat.dispatch import Dispatcher
+from api.wechat.parsing import MalformedCallback, parse_callback
+from api.wechat.passive_reply import text_reply
+from api.wechat.replay import check_replay
 from api.wechat.security import OpenIdRedactor, RejectedCallback, check_timestamp, safe_xml, user_hash
 
 log = logging.getLogger(__name__)
@@ -39,8 +45,19 @@ router = APIRouter(tags=["wechat"])
 SUCCESS = "success"  # tells WeChat: no passive reply (a late answer goes out separately)
 
 
-def forbidden(reason: str) -> HTTPException:
-    return HTTPException(status_code=403, detail=reason)
+def refused(status: int, detail: str, cause: Exception | None = None) -> HTTPException:
+    """The HTTP error for a refused callback, logged as one line: the exception's type, and its text for the
+    callback checks' own exceptions (which name fields and checks, never values)."""
+    why = ""
+    if cause is not None:
+        text = str(cause) if isinstance(cause, (RejectedCallback, MalformedCallback)) else ""
+        why = f" ({type(cause).__name__}{': ' if text else ''}{text})"
+    log.warning("callback refused with %d: %s%s", status, detail, why)
+    return HTTPException(status_code=status, detail=detail)
+
+
+def forbidden(reason: str, cause: Exception | None = None) -> HTTPException:
+    return refused(403, reason, cause)
 
 
 def configured(token: str, name: str) -> None:
@@ -54,16 +71,21 @@ def verify_plain(settings: WeChatSettings, signature: str, timestamp: str, nonce
         check_timestamp(timestamp, settings.max_timestamp_skew)
         check_signature(settings.token, signature, timestamp, nonce)
     except (RejectedCallback, InvalidSignatureException) as exc:
-        raise forbidden("签名或时间戳无效") from exc
+        raise forbidden("签名或时间戳无效", exc) from exc
 
 
-def parse(xml: str, parser):
+async def unreplayed(state: Channels, channel: str, timestamp: str, nonce: str, body: bytes) -> None:
     try:
-        return parser(safe_xml(xml))
+        await check_replay(state.pairs, channel, timestamp, nonce, body)
     except RejectedCallback as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
-    except (ExpatError, KeyError, AttributeError) as exc:
-        raise HTTPException(status_code=400, detail="XML 格式无效") from exc
+        raise forbidden("重复的请求（时间戳和随机数已使用过）", exc) from exc
+
+
+def parse(xml: bytes | str, parser):
+    try:
+        return parse_callback(xml, parser)
+    except (RejectedCallback, MalformedCallback) as exc:
+        raise refused(400, "消息格式无效", exc) from exc
 
 
 def decrypt(crypto: WeChatCrypto | WeComCrypto, body: bytes, msg_signature: str, timestamp: str, nonce: str) -> str:
@@ -71,11 +93,20 @@ def decrypt(crypto: WeChatCrypto | WeComCrypto, body: bytes, msg_signature: str,
     try:
         return crypto.decrypt_message(safe_xml(body), msg_signature, timestamp, nonce)
     except RejectedCallback as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
+        raise refused(400, "消息格式无效", exc) from exc
     except InvalidSignatureException as exc:
-        raise forbidden("消息签名无效") from exc
-    except (ExpatError, KeyError, ValueError, struct.error, InvalidAppIdException, InvalidCorpIdException) as exc:
-        raise HTTPException(status_code=400, detail="密文无效") from exc
+        raise forbidden("消息签名无效", exc) from exc
+    except (
+        ExpatError,
+        KeyError,
+        TypeError,
+        ValueError,
+        IndexError,
+        struct.error,
+        InvalidAppIdException,
+        InvalidCorpIdException,
+    ) as exc:  # no envelope, an empty or truncated Encrypt, ciphertext of another app
+        raise refused(400, "密文无效", exc) from exc
 
 
 async def passive_text(
@@ -109,19 +140,22 @@ async def wechat_message(
     turns: TurnLog | None = Depends(turn_log_for("wechat")),
 ) -> Response:
     verify_plain(settings, signature, timestamp, nonce)
+    await unreplayed(state, "wechat", timestamp, nonce, body)
     crypto = None
     if encrypt_type == "aes":
         if not (settings.aes_key and msg_signature):
-            raise HTTPException(status_code=400, detail="安全模式需要 EncodingAESKey 和 msg_signature")
+            raise refused(400, "安全模式需要 EncodingAESKey 和 msg_signature")
         crypto = WeChatCrypto(settings.token, settings.aes_key, settings.app_id)
         xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
+    elif settings.aes_key:
+        raise forbidden("已配置 EncodingAESKey，不接受明文消息")
     else:
         xml = body
     message = parse(xml, wechatpy.parse_message)
     text = await passive_text(message, state.wechat, rasa, state, turns)
     if text is None:
         return PlainTextResponse(SUCCESS)
-    reply = TextReply(message=message, content=text).render()
+    reply = text_reply(message, text)
     if crypto:
         reply = crypto.encrypt_message(reply, nonce, timestamp)
     return Response(reply, media_type="application/xml")
@@ -138,7 +172,7 @@ def wecom_timestamp(settings: WeChatSettings, timestamp: str) -> None:
     try:
         check_timestamp(timestamp, settings.max_timestamp_skew)
     except RejectedCallback as exc:
-        raise forbidden("时间戳无效") from exc
+        raise forbidden("时间戳无效", exc) from exc
 
 
 @router.get("/wecom/callback", response_class=PlainTextResponse)
@@ -154,9 +188,9 @@ def wecom_verify(
     try:
         return crypto.check_signature(msg_signature, timestamp, nonce, echostr)
     except InvalidSignatureException as exc:
-        raise forbidden("签名无效") from exc
+        raise forbidden("签名无效", exc) from exc
     except (ValueError, InvalidCorpIdException) as exc:
-        raise HTTPException(status_code=400, detail="echostr 无效") from exc
+        raise refused(400, "echostr 无效", exc) from exc
 
 
 @router.post("/wecom/callback")
@@ -173,11 +207,9 @@ async def wecom_message(
     crypto = wecom_crypto(settings)
     wecom_timestamp(settings, timestamp)
     xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
+    await unreplayed(state, "wecom", timestamp, nonce, body)
     message = parse(xml, wechatpy.enterprise.parse_message)
     text = await passive_text(message, state.wecom, rasa, state, turns)
     if text is None:
         return PlainTextResponse(SUCCESS)
-    return Response(
-        crypto.encrypt_message(TextReply(message=message, content=text).render(), nonce, timestamp),
-        media_type="application/xml",
-    )
+    return Response(crypto.encrypt_message(text_reply(message, text), nonce, timestamp), media_type="application/xml")

@@ -1,155 +1,148 @@
-// The web chat page: sends questions to /api/chat and shows the replies. All user and bot text is set with
-// textContent (never parsed as HTML), so a "<script>" message is shown as text.
-(function () {
-  "use strict";
-  const log = document.getElementById("log");
-  const form = document.getElementById("ask");
-  const input = document.getElementById("question");
-  const send = document.getElementById("send");
-  const sender = localStorage.getItem("farun-sender") || "web-" + Math.random().toString(36).slice(2, 12);
-  localStorage.setItem("farun-sender", sender);
+// The web chat page: sends questions to /api/chat and shows the replies. The conversation (its id and history)
+// survives a reload; after a reload in the middle of a form the page asks whether to go on (chat/resume.js);
+// 新对话 starts afresh on the page and on the bot's side; 大字模式 enlarges everything; the welcome's topic chips and
+// examples send a message. All user and bot text is set with textContent, never parsed as HTML.
+import { conversationState, resetConversation, sendMessage, sendVerdict } from "./chat/api.js";
+import { Conversation } from "./chat/conversation.js";
+import { button } from "./chat/dom.js";
+import { wireLargeText } from "./chat/large_text.js";
+import { MessageLog } from "./chat/log.js";
+import { renderReply } from "./chat/reply.js";
+import { offerResume } from "./chat/resume.js";
+import { wireWelcome } from "./chat/welcome.js";
 
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
+const NO_CONNECTION = "抱歉，暂时连不上服务，您的问题没有丢。请点「重试」再发一次，或拨打12348公共法律服务热线咨询。";
+const TOO_SLOW = "抱歉，这次回复太慢了，您的问题没有丢。请点「重试」再发一次，或拨打12348公共法律服务热线咨询。";
+const NEW_CHAT_NOTE = "已开始新对话，之前的记录已清除。请说说您遇到的问题。";
+const RESUME = { message: "/resume", shown: "继续" }; // the bot repeats its pending question (resume intent)
 
-  function bubble(who, text) {
-    const row = el("div", "msg " + who);
-    const body = el("div", "bubble", text);
-    row.appendChild(body);
-    log.appendChild(row);
-    log.scrollTop = log.scrollHeight;
-    return body;
-  }
+const logNode = document.getElementById("log");
+const log = new MessageLog(logNode);
+const form = document.getElementById("ask");
+const input = document.getElementById("question");
+const send = document.getElementById("send");
+const newChat = document.getElementById("new-chat");
+const conversation = new Conversation();
 
-  function citationList(citations) {
-    const box = el("div", "citations");
-    citations.forEach(function (c) {
-      const toggle = el("button", "citation", "《" + (c.short_name || c.law) + "》" + c.article);
-      toggle.type = "button";
-      toggle.setAttribute("aria-expanded", "false");
-      const article = el("div", "article");
-      article.hidden = true;
-      toggle.addEventListener("click", async function () {
-        const open = toggle.getAttribute("aria-expanded") !== "true";
-        toggle.setAttribute("aria-expanded", String(open));
-        article.hidden = !open;
-        if (!open || article.dataset.loaded) return;
-        article.textContent = "正在加载条文…";
-        try {
-          const response = await fetch("/api/statutes/" + encodeURIComponent(c.law) + "/" + encodeURIComponent(c.article));
-          const data = await response.json();
-          if (!response.ok) throw new Error(data.detail || "加载失败");
-          article.textContent = data.article + "　" + data.text;
-          article.dataset.loaded = "1";
-        } catch (err) {
-          article.textContent = c.quote || ("条文暂时无法加载：" + err.message);
-        }
-      });
-      box.appendChild(toggle);
-      box.appendChild(article);
+const replyActions = {
+  choose: function (item, choice, index) {
+    item.chosen = index;
+    conversation.save();
+    ask(choice.payload, choice.title);
+  },
+  judge: function (item, value) {
+    return sendVerdict(conversation.sender, item, value);
+  },
+  save: function () {
+    conversation.save();
+  },
+};
+
+function showBot(item) {
+  const body = log.add("bot", item.reply.text);
+  body.parentNode.dataset.kind = item.reply.kind || "";
+  renderReply(body, item, replyActions);
+  return body.parentNode;
+}
+
+function setBusy(busy) {
+  send.disabled = busy;
+  newChat.disabled = busy;
+}
+
+// Sends one message; a failure (no connection, an error status, no reply in time) shows a Chinese note with a
+// retry button that sends the same message again.
+async function deliver(message, shown) {
+  const waiting = log.add("bot typing", "正在思考…");
+  setBusy(true);
+  let first = null; // the first new reply: the view opens at its start
+  try {
+    const data = await sendMessage(conversation.sender, message);
+    waiting.parentNode.remove();
+    const before = log.count();
+    data.replies.forEach(function (reply) { showBot(conversation.addBot(reply, shown)); });
+    first = log.rowAt(before);
+  } catch (err) {
+    if (waiting.parentNode) waiting.parentNode.remove();
+    const note = log.add("error", err.name === "AbortError" ? TOO_SLOW : NO_CONNECTION);
+    const retry = button("retry", "重试");
+    retry.addEventListener("click", function () {
+      note.parentNode.remove();
+      deliver(message, shown);
     });
-    return box;
+    note.appendChild(retry);
+  } finally {
+    setBusy(false);
+    if (first) log.showFrom(first);
+    else log.showEnd();
   }
+}
 
-  function choiceButtons(buttons) {
-    const box = el("div", "choices");
-    buttons.forEach(function (b) {
-      const button = el("button", "", b.title);
-      button.type = "button";
-      button.addEventListener("click", function () {
-        // One choice per row: the row is locked once a button is chosen, so an old button cannot be sent again.
-        box.querySelectorAll("button").forEach(function (other) { other.disabled = true; });
-        button.classList.add("chosen");
-        button.setAttribute("aria-pressed", "true");
-        ask(b.payload, b.title);
-      });
-      box.appendChild(button);
-    });
-    return box;
+// message: what the bot gets (text or a button's payload); shown: what the user sees they said.
+function ask(message, shown) {
+  const text = shown || message;
+  log.add("user", text);
+  conversation.addUser(text);
+  return deliver(message, text);
+}
+
+// 新对话 (and 重新开始): the bot forgets the conversation, the page its history. If the bot cannot be reached the
+// page takes a new conversation id, so an unfinished form can never take the next message as its answer.
+async function startOver() {
+  setBusy(true);
+  let forgotten = true;
+  try {
+    await resetConversation(conversation.sender);
+  } catch (err) {
+    forgotten = false;
   }
+  conversation.clear(!forgotten);
+  log.clear();
+  log.add("bot", NEW_CHAT_NOTE).parentNode.classList.add("note");
+  setBusy(false);
+}
 
-  function feedbackButtons(reply, question) {
-    const box = el("div", "feedback");
-    [["有用", "useful"], ["没用", "not_useful"]].forEach(function (pair) {
-      const button = el("button", "", pair[0]);
-      button.type = "button";
-      button.addEventListener("click", async function () {
-        box.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
-        const response = await fetch("/api/feedback", {
-          method: "POST", headers: {"Content-Type": "application/json"},
-          body: JSON.stringify({sender: sender, value: pair[1], entry_ids: reply.entry_ids, question: question}),
-        });
-        box.appendChild(el("span", "thanks", response.ok ? "感谢您的反馈！" : "反馈提交失败，请稍后再试。"));
-      });
-      box.appendChild(button);
-    });
-    return box;
+// 继续: the form's pending question again, from the history (nothing is sent); the bot repeats it if the history
+// no longer holds it.
+function continueForm() {
+  const question = conversation.lastQuestion();
+  if (!question) {
+    ask(RESUME.message, RESUME.shown);
+    return;
   }
+  log.showFrom(showBot(conversation.addBot(question.reply, question.question)));
+}
 
-  function showReply(reply, question) {
-    const body = bubble("bot", reply.text);
-    body.parentNode.dataset.kind = reply.kind;
-    if (reply.citations.length) body.appendChild(citationList(reply.citations));
-    if (reply.buttons.length) body.appendChild(choiceButtons(reply.buttons));
-    const botAsksFeedback = reply.buttons.some(function (b) { return b.payload.startsWith("/feedback"); });
-    if (reply.kind === "answer" && !botAsksFeedback) body.appendChild(feedbackButtons(reply, question));
-  }
-
-  const TIMEOUT_MS = 15000;
-  const NO_CONNECTION = "抱歉，暂时连不上服务，您的问题没有丢。请点「重试」再发一次，或拨打12348公共法律服务热线咨询。";
-  const TOO_SLOW = "抱歉，这次回复太慢了，您的问题没有丢。请点「重试」再发一次，或拨打12348公共法律服务热线咨询。";
-
-  // Sends one message; a failure (no connection, an error status, no reply within TIMEOUT_MS) shows a Chinese
-  // note with a retry button that sends the same message again.
-  async function deliver(message, shown) {
-    const waiting = bubble("bot typing", "正在思考…");
-    send.disabled = true;
-    let first = null;  // the first new reply: the view opens at its start, not at the end of a long answer
-    const controller = new AbortController();
-    const timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
-    try {
-      const response = await fetch("/api/chat", {
-        method: "POST", headers: {"Content-Type": "application/json"},
-        body: JSON.stringify({sender: sender, message: message}), signal: controller.signal,
-      });
-      if (!response.ok) throw new Error("status " + response.status);
-      const data = await response.json();
-      waiting.parentNode.remove();
-      const before = log.children.length;
-      data.replies.forEach(function (reply) { showReply(reply, shown || message); });
-      first = log.children[before] || null;
-    } catch (err) {
-      if (waiting.parentNode) waiting.parentNode.remove();
-      const note = bubble("error", err.name === "AbortError" ? TOO_SLOW : NO_CONNECTION);
-      const retry = el("button", "retry", "重试");
-      retry.type = "button";
-      retry.addEventListener("click", function () {
-        note.parentNode.remove();
-        deliver(message, shown);
-      });
-      note.appendChild(retry);
-    } finally {
-      clearTimeout(timer);
-      send.disabled = false;
-      if (first) log.scrollTop = first.offsetTop - log.offsetTop;
-      else log.scrollTop = log.scrollHeight;
-    }
-  }
-
-  function ask(message, shown) {
-    bubble("user", shown || message);
-    return deliver(message, shown);
-  }
-
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    const message = input.value.trim();
-    if (!message) return;
-    input.value = "";
-    ask(message);
+function restoreHistory() {
+  conversation.items.forEach(function (item) {
+    if (item.who === "user") log.add("user", item.text);
+    else showBot(item);
   });
-}());
+  log.showEnd();
+}
+
+// With a stored conversation, ask the server whether a form waits for an answer; if so, offer to go on.
+async function offerToResume() {
+  if (!conversation.items.length) return;
+  try {
+    const state = await conversationState(conversation.sender);
+    if (!state.active_form) return;
+    offerResume(log, state.form_title, continueForm, startOver);
+    log.showEnd();
+  } catch (err) {
+    // the state is unknown: the history is shown as it is
+  }
+}
+
+form.addEventListener("submit", function (event) {
+  event.preventDefault();
+  const message = input.value.trim();
+  if (!message) return;
+  input.value = "";
+  ask(message);
+});
+newChat.addEventListener("click", startOver);
+wireLargeText(document.getElementById("large-text"));
+wireWelcome(document.querySelector(".welcome"), ask);
+restoreHistory();
+offerToResume().finally(function () { logNode.setAttribute("aria-busy", "false"); });

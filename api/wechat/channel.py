@@ -1,4 +1,5 @@
-"""Per-app channel state (de-duplication jobs, pending choices, the customer-service client) and body reading."""
+"""Per-app channel state (de-duplication jobs, pending choices, replay claims, the customer-service client) and
+body reading."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from api.wechat.config import WeChatSettings, get_wechat_settings
 from api.wechat.conversation import PendingChoices
 from api.wechat.customer_service import CustomerServiceClient
 from api.wechat.dispatch import Dispatcher
+from api.wechat.replay import MemoryPairStore, PairStore
 
 
 @dataclass
 class Channels:
     wechat: Dispatcher
     wecom: Dispatcher
+    pairs: PairStore
     choices: PendingChoices = field(default_factory=PendingChoices)
 
 
@@ -31,7 +34,9 @@ def channels(
     if state is None:
         sender = CustomerServiceClient(settings, client) if settings.customer_service_enabled else None
         state = Channels(
-            wechat=Dispatcher(settings.reply_deadline, sender), wecom=Dispatcher(settings.reply_deadline, None)
+            wechat=Dispatcher(settings.reply_deadline, sender),
+            wecom=Dispatcher(settings.reply_deadline, None),
+            pairs=MemoryPairStore(ttl=2 * settings.max_timestamp_skew),  # a timestamp is fresh this long at most
         )
         request.app.state.wechat_channels = state
     return state

@@ -3,17 +3,43 @@
 Each row is one text (a question phrasing) labelled with the id of the entry it
 belongs to. ``kind="flat"`` is exact search; ``kind="hnsw"`` an approximate
 graph index for large collections (see ``FARUN_INDEX_KIND``).
+
+The cache is two files, ``dense.faiss`` and ``dense.json`` (the content hash,
+kind and labels). Each is written to a temporary file beside it and moved into
+place with ``os.replace``, the index first, so a process killed mid-write leaves
+the previous file or none, never half of one. A cache that cannot be read (a
+truncated or foreign file) counts as missing: the caller rebuilds the index
+from the entries and writes it again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import os
+import tempfile
 from pathlib import Path
 
 import faiss
 import numpy as np
 
 HNSW_NEIGHBOURS = 32
+INDEX_FILE, META_FILE = "dense.faiss", "dense.json"
+log = logging.getLogger(__name__)
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a part."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 class DenseIndex:
@@ -46,20 +72,24 @@ class DenseIndex:
 
     def save(self, directory: Path, content_hash: str) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        faiss.write_index(self.index, str(directory / "dense.faiss"))
+        write_atomically(directory / INDEX_FILE, faiss.serialize_index(self.index).tobytes())
         meta = {"hash": content_hash, "kind": self.kind, "dimension": self.dimension, "labels": self.labels}
-        (directory / "dense.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        write_atomically(directory / META_FILE, json.dumps(meta, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
     def load(cls, directory: Path, content_hash: str) -> "DenseIndex | None":
-        """The saved index if it was built from the same content, else None."""
+        """The saved index if it was built from the same content and reads back whole, else None."""
         try:
-            meta = json.loads((directory / "dense.json").read_text(encoding="utf-8"))
+            meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if meta.get("hash") != content_hash:
+        if not isinstance(meta, dict) or meta.get("hash") != content_hash:
             return None
-        loaded = cls(meta["dimension"], meta["kind"])
-        loaded.index = faiss.read_index(str(directory / "dense.faiss"))
-        loaded.labels = meta["labels"]
+        try:
+            loaded = cls(meta["dimension"], meta["kind"])
+            loaded.index = faiss.read_index(str(directory / INDEX_FILE))
+            loaded.labels = list(meta["labels"])
+        except (OSError, RuntimeError, KeyError, TypeError, ValueError) as exc:  # faiss raises RuntimeError
+            log.warning("index cache in %s is unreadable (%s); rebuilding it", directory, type(exc).__name__)
+            return None
         return loaded if loaded.index.ntotal == len(loaded.labels) else None

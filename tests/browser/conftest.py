@@ -1,7 +1,7 @@
 """Browser fixtures: Debian's chromium driven by Playwright, shared by every page test.
 
 ``browser`` is one headless chromium for the test session; ``new_page(width,
-height)`` opens a fresh context (own cookies) on it, Chinese locale, closed at
+height, scale)`` opens a fresh context (own cookies and storage) on it, Chinese locale, closed at
 the end of the test module that made it; ``screenshot(page, name)`` saves to
 ``test-artifacts/``. For the staff pages on the real stack, ``staff_account(role)``
 makes a fresh account (deleted with what it did at the end of the module) and
@@ -56,11 +56,14 @@ def browser():
 
 @pytest.fixture(scope="module")
 def new_page(browser):
-    """Factory: a page in a new browser context (its own cookies), phone-sized unless told otherwise."""
+    """Factory: a page in a new browser context (its own cookies and storage), phone-sized unless told otherwise;
+    ``scale`` is the device pixel ratio."""
     contexts = []
 
-    def open_page(width: int = 390, height: int = 844):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    def open_page(width: int = 390, height: int = 844, scale: float = 1):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=scale, locale="zh-CN"
+        )
         contexts.append(context)
         return context.new_page()
 

@@ -27,9 +27,14 @@ def test_page_and_assets_are_served_locally(client):
     page = client.get("/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "法润" in page.text and "仅供参考" in page.text
-    for asset in ("/static/app.js", "/static/app.css"):
-        assert client.get(asset).status_code == 200
-    assert "innerHTML" not in client.get("/static/app.js").text
+    scripts = ["app.js", *(f"chat/{path.name}" for path in sorted((web.STATIC_DIR / "chat").glob("*.js")))]
+    for asset in ("app.css", *scripts):
+        response = client.get(f"/static/{asset}")
+        assert response.status_code == 200
+        assert "innerHTML" not in response.text and "http://" not in response.text and "https://" not in response.text
+    imports = " ".join(client.get(f"/static/{script}").text for script in scripts)
+    for script in scripts[1:]:  # every module of the page is used
+        assert f'/{script.removeprefix("chat/")}"' in imports, f"{script} is imported by no module"
 
 
 def test_feedback_is_thanked_and_writes_no_file(client, tmp_path):

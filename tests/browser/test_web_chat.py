@@ -2,7 +2,9 @@
 
 A question gets an answer, a citation expands to the article's text, a
 ``<script>`` message is shown as text, and a screenshot is saved to
-``test-artifacts/web-chat.png``.
+``test-artifacts/web-chat.png``. 有用/没用 is one verdict per answer, which the
+user can change (the stack's database keeps the latest only); a did-you-mean
+shows its choices before any statute text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ import re
 import httpx
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
+
+from api.verdicts import ANSWER_KEY
+from knowledge_base.store.models import Turn
+from knowledge_base.store.seed import open_seeded_database
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +112,82 @@ def test_a_long_answer_opens_at_its_start_and_a_chosen_button_locks_its_row(page
         expect(choices.nth(number)).to_be_disabled()
     expect(choices.first).to_have_attribute("aria-pressed", "true")
     expect(page.locator("#send")).to_be_enabled(timeout=60_000)
+
+
+def last_answer_id(page) -> str:
+    """The page's id of its latest answer, from the history it keeps in the browser."""
+    return page.evaluate(
+        """() => JSON.parse(localStorage.getItem("farun-history"))
+            .filter(item => item.who === "bot" && item.reply.kind === "answer").pop().id"""
+    )
+
+
+def stored_verdicts(answer_id: str) -> list[str]:
+    """The feedback turns the stack's database holds for one answer of the page."""
+    database = open_seeded_database()
+    try:
+        with database.session() as session:
+            turns = session.scalars(select(Turn).where(Turn.kind == "feedback").order_by(Turn.id))
+            return [turn.feedback for turn in turns if (turn.detail or {}).get(ANSWER_KEY) == answer_id]
+    finally:
+        database.close()
+
+
+def test_feedback_is_one_verdict_per_answer_that_can_be_changed(page):
+    ask(page, "老板拖欠工资三个月了怎么办")
+    answer = page.locator('.msg.bot[data-kind="answer"]').last
+    expect(answer.locator(".choices button", has_text="有用")).to_have_count(0)  # the page's own buttons instead
+    feedback = answer.locator(".feedback")
+    useful, useless = feedback.get_by_role("button", name="有用"), feedback.get_by_role("button", name="没用")
+    useful.click()
+    expect(feedback.locator(".thanks")).to_have_text("感谢您的反馈！")
+    expect(useful).to_have_attribute("aria-pressed", "true")
+    expect(useful).to_contain_text("✓")  # chosen is shown in shape too, not by colour alone
+    answer_id = last_answer_id(page)
+    assert stored_verdicts(answer_id) == ["useful"]
+    useless.click()
+    expect(feedback.locator(".thanks")).to_have_text("已改为“没用”，感谢您的反馈！")
+    expect(useless).to_have_attribute("aria-pressed", "true")
+    expect(useful).to_have_attribute("aria-pressed", "false")
+    assert stored_verdicts(answer_id) == ["not_useful"]
+    useless.click()  # the same verdict again: nothing sent, nothing counted
+    assert stored_verdicts(answer_id) == ["not_useful"]
+    page.reload()
+    restored = page.locator('.msg.bot[data-kind="answer"]').last.locator(".feedback")
+    expect(restored.get_by_role("button", name="没用")).to_have_attribute("aria-pressed", "true")
+
+
+def test_a_did_you_mean_shows_its_choices_before_any_statute_text(page, stack):
+    """The bot rarely needs to ask, so its did-you-mean is served to the page once, built from a real answer."""
+    real = httpx.post(
+        f"{stack.api_url}/api/chat",
+        json={"sender": "web-dym-source", "message": "老板拖欠工资三个月了怎么办"},
+        timeout=60,
+    ).json()
+    answer = next(reply for reply in real["replies"] if reply["kind"] == "answer")
+    entry_id = answer["entry_ids"][0]
+    offer = {
+        "text": "您想问的是哪一个？请点选：",
+        "buttons": [
+            {
+                "title": answer["text"].split("\n")[0].strip("【】"),
+                "payload": '/choose_entry{"entry_id": "%s"}' % entry_id,
+            },
+            {"title": "都不是", "payload": "/none_of_these"},
+        ],
+        "kind": "did_you_mean",
+        "entry_ids": [entry_id],
+        "citations": answer["citations"],
+    }
+    body = {"sender": real["sender"], "intent": "wage_arrears", "confidence": 0.5, "replies": [offer]}
+    page.route("**/api/chat", lambda route: route.fulfill(json=body), times=1)
+    reply = ask(page, "工资的事")
+    expect(reply).to_have_attribute("data-kind", "did_you_mean")
+    parts = reply.locator(".bubble > div").evaluate_all("nodes => nodes.map(node => node.className)")
+    assert parts[0] == "choices" and "citations" in parts and parts.index("choices") < parts.index("citations")
+    assert reply.locator(".feedback").count() == 0
+    chosen = reply.locator(".choices button").first
+    chosen.click()  # the choice goes to the real bot, which answers the chosen entry
+    expect(page.locator('.msg.bot[data-kind="answer"]').last).to_contain_text(
+        offer["buttons"][0]["title"], timeout=60_000
+    )

@@ -59,9 +59,9 @@ def remove_turns(database, sender: str, questions: list[str]) -> None:
 
 
 def queued(client: httpx.Client) -> dict[str, dict]:
-    response = client.get("/api/curation/unanswered")
+    response = client.get("/api/curation/unanswered", params={"page_size": 100})
     assert response.status_code == 200, response.text
-    return {item["question"]: item for group in response.json() for item in group["items"]}
+    return {item["question"]: item for group in response.json()["groups"] for item in group["items"]}
 
 
 def test_abstentions_and_not_useful_feedback_reach_the_queue_and_the_dashboard(chat, staff_api):

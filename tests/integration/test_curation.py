@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import shutil
+import statistics
+import time
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import func, inspect, select, text
 
 from api.curation import auth, workflow
+from api.curation.login_throttle import USERNAME, Limit, LoginThrottle
+from api.routers import unanswered
+from api.routers.curation import install
 from knowledge_base.loader import ENTRIES_DIR, load_knowledge_base
 from knowledge_base.store.db import alembic_config, make_engine
 from knowledge_base.store.export import export_yaml
@@ -47,14 +54,69 @@ def test_export_round_trips_to_the_yaml_layout(database, tmp_path):
     assert exported.issues == original.issues
 
 
-def test_login_failures_are_rate_limited(client):
-    for _ in range(auth.MAX_FAILURES):
-        response = client.post("/api/curation/login", json={"username": "editor", "password": "wrong-password"})
-        assert response.status_code == 401
-        assert response.json()["detail"] == "用户名或密码错误"
-    blocked = client.post("/api/curation/login", json={"username": "editor", "password": PASSWORD})
-    assert blocked.status_code == 429 and "登录失败次数过多" in blocked.json()["detail"]
-    assert client.post("/api/curation/login", json={"username": "reviewer", "password": PASSWORD}).status_code == 200
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(client) -> Clock:
+    """The app's sign-in throttle on a clock the test moves (all sign-ins together: 30 free failures)."""
+    frozen = Clock()
+    client.app.state.login_throttle = LoginThrottle(overall=Limit(free=30, longest=10), clock=frozen)
+    return frozen
+
+
+def sign_in(client, address: str, username: str, password: str = PASSWORD):
+    """``POST /api/curation/login`` from the client address ``address``."""
+    other = TestClient(client.app, client=(address, 50000))
+    return other.post("/api/curation/login", json={"username": username, "password": password})
+
+
+def test_failed_logins_delay_with_retry_after_and_never_lock_the_owner_out(client, clock):
+    for _ in range(USERNAME.free):
+        refused = sign_in(client, "10.0.0.66", "editor", "wrong-password")
+        assert refused.status_code == 401 and refused.json()["detail"] == "用户名或密码错误"
+    delayed = sign_in(client, "10.0.0.66", "editor", "wrong-password")
+    assert delayed.status_code == 429 and delayed.headers["Retry-After"] == "1"
+    assert delayed.json()["detail"] == "登录失败次数过多，请 1 秒后再试"
+    assert sign_in(client, "10.0.0.7", "reviewer").status_code == 200  # other accounts are not touched
+    throttle = client.app.state.login_throttle
+    for number in range(20):  # strangers keep guessing from ever new addresses, as fast as they are let
+        clock.now += throttle.retry_after(f"10.0.1.{number}", "editor")
+        assert sign_in(client, f"10.0.1.{number}", "editor", "wrong-password").status_code == 401
+    owner = sign_in(client, "10.0.0.7", "editor")
+    assert owner.status_code == 429 and int(owner.headers["Retry-After"]) <= USERNAME.longest
+    clock.now += int(owner.headers["Retry-After"])
+    assert sign_in(client, "10.0.0.7", "editor").status_code == 200  # a wait, never a lock-out
+
+
+def test_one_client_trying_many_names_gets_429_and_all_sign_ins_together_are_limited(client, clock):
+    for number in range(10):
+        assert sign_in(client, "10.0.0.66", f"guess-{number}").status_code == 401
+    assert sign_in(client, "10.0.0.66", "guess-10").status_code == 429
+    for number in range(10, 30):
+        assert sign_in(client, f"10.0.2.{number}", f"guess-{number}").status_code == 401
+    everyone = sign_in(client, "10.0.0.8", "reviewer")
+    assert everyone.status_code == 429 and everyone.headers["Retry-After"] == "1"
+
+
+def test_an_unknown_username_takes_as_long_to_refuse_as_a_known_one(session):
+    throttle = LoginThrottle(client=Limit(100, 1), username=Limit(100, 1), overall=Limit(100, 1))
+
+    def seconds(username: str) -> float:
+        started = time.perf_counter()
+        with pytest.raises(auth.AuthError):
+            auth.login(session, username, "wrong-password", "10.0.0.1", throttle)
+        return time.perf_counter() - started
+
+    seconds("nobody")  # the dummy hash is made once
+    known = statistics.median(seconds("editor") for _ in range(7))
+    unknown = statistics.median(seconds(f"nobody-{number}") for number in range(7))
+    assert 0.5 < unknown / known < 2, (known, unknown)
 
 
 def test_routes_need_a_valid_token_and_logout_revokes_it(client, as_user):
@@ -127,6 +189,60 @@ def test_reviewer_cannot_approve_their_own_draft(client, as_user):
         "/api/curation/entries/wage-test-new/approve", json={"version": submitted["version"]}, headers=admin
     )
     assert response.status_code == 403 and "自己" in response.json()["detail"]
+
+
+def test_nobody_publishes_a_text_they_wrote_a_version_of_since_it_was_last_published(client, as_user):
+    editor, admin, reviewer = as_user("editor"), as_user("admin"), as_user("reviewer")
+
+    def act(path: str, version: int, headers: dict, data: dict | None = None):
+        url = f"/api/curation/entries/wage-test-new{path}"
+        if data is None:
+            return client.post(url, json={"version": version}, headers=headers)
+        return client.put(url, json={"data": data, "version": version}, headers=headers)
+
+    version = client.post("/api/curation/entries", json={"data": new_entry()}, headers=editor).json()["version"]
+    version = act("", version, admin, new_entry(answer=new_entry()["answer"] + "（管理员改写）")).json()["version"]
+    version = act("", version, editor, new_entry(title="试用期工资被拖欠该找谁")).json()["version"]
+    version = act("/submit", version, editor).json()["version"]
+    refused = act("/approve", version, admin)  # neither the last editor nor the submitter, but wrote version 2
+    assert refused.status_code == 403 and "自上次发布以来" in refused.json()["detail"]
+    version = act("/approve", version, reviewer).json()["version"]
+    version = act("", version, editor, new_entry(title="试用期工资拖欠找谁要")).json()["version"]
+    version = act("/submit", version, editor).json()["version"]
+    published = act("/approve", version, admin)  # the admin's version came before the last publication
+    assert published.status_code == 200 and published.json()["published"]["title"] == "试用期工资拖欠找谁要"
+
+
+@pytest.mark.parametrize("limit", ["-1", "0", "501", "100000000000000000000", "ten"])
+def test_the_audit_log_limit_is_checked(client, as_user, limit):
+    assert client.get(f"/api/curation/audit?limit={limit}", headers=as_user("reviewer")).status_code == 422
+
+
+def test_the_audit_log_gives_the_latest_events_up_to_the_limit(client, as_user):
+    editor = as_user("editor")
+    client.post("/api/curation/entries", json={"data": new_entry()}, headers=editor)
+    client.post("/api/curation/entries", json={"data": new_entry("wage-test-other")}, headers=editor)
+    latest = client.get("/api/curation/audit?limit=1", headers=as_user("reviewer")).json()
+    assert [(event["action"], event["target"]) for event in latest] == [("create", "wage-test-other")]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/curation/entries/wage-unpaid-basic/diff?first=1&second=99999999999999999999",
+        "/api/curation/entries/wage-unpaid-basic/diff?first=0&second=1",
+        "/api/curation/unanswered/99999999999999999999/draft",
+        "/api/curation/unanswered/0/draft",
+    ],
+)
+def test_numbers_beyond_what_the_database_holds_are_refused(database, url):
+    app = FastAPI()
+    install(app)
+    app.include_router(unanswered.router)
+    app.state.curation_db = database
+    staff = TestClient(app)
+    token = staff.post("/api/curation/login", json={"username": "editor", "password": PASSWORD}).json()["token"]
+    assert staff.get(url, headers={"Authorization": f"Bearer {token}"}).status_code == 422
 
 
 def test_reject_needs_a_comment_and_returns_the_draft(client, as_user):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from api.curation import auth
+from api.curation.login_throttle import LoginThrottle
 from knowledge_base.loader import load_knowledge_base
 from knowledge_base.store.db import open_database
 from tests.helpers import farun
@@ -18,7 +19,7 @@ def test_admin_create_makes_an_account_that_can_sign_in(tmp_path):
     assert short.returncode == 1 and "密码至少" in short.stderr
     database = open_database(f"sqlite:///{tmp_path / 'farun.db'}")
     with database.session() as session:
-        token = auth.login(session, "chief", "first-admin-pw")
+        token = auth.login(session, "chief", "first-admin-pw", "127.0.0.1", LoginThrottle())
         assert auth.user_for_token(session, token).role == "admin"
     database.close()
 

@@ -1,7 +1,8 @@
 """WeChat and WeCom callbacks over real HTTP: the API's WeChat router, a fake Rasa and a fake WeChat API on loopback.
 
 The fakes are real HTTP servers (uvicorn in a thread). The signature and
-ciphertext samples come from WeChat's documentation and wechatpy's test suite.
+ciphertext samples come from WeChat's documentation and wechatpy's test suite;
+other requests are signed and encrypted with wechatpy's crypto, as WeChat does.
 The end-to-end test (marked e2e) posts encrypted XML through the real Rasa stack.
 """
 
@@ -9,10 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
+import secrets
 import threading
 import time
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, replace
+from xml.sax.saxutils import escape
 
 import httpx
 import pytest
@@ -128,8 +133,10 @@ def sign(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
 
 
-def query(token: str = TOKEN, timestamp: str | None = None, nonce: str = "1320562132") -> dict:
+def query(token: str = TOKEN, timestamp: str | None = None, nonce: str | None = None) -> dict:
+    """A signed callback query; like WeChat's, each gets a fresh nonce unless one is given."""
     timestamp = timestamp or str(int(time.time()))
+    nonce = nonce or str(secrets.randbelow(10**10))
     return {"signature": sign(token, timestamp, nonce), "timestamp": timestamp, "nonce": nonce, "openid": OPENID}
 
 
@@ -141,6 +148,22 @@ def text_xml(content: str, msg_id: int) -> str:
     )
 
 
+def message_xml(**elements: str) -> str:
+    """A text message with ``elements`` replacing (or, set to None, leaving out) the usual ones."""
+    fields = {
+        "ToUserName": "gh_farun",
+        "FromUserName": OPENID,
+        "CreateTime": str(int(time.time())),
+        "MsgType": "text",
+        "Content": "你好",
+        "MsgId": "1050",
+        **elements,
+    }
+    return (
+        "<xml>" + "".join(f"<{name}>{value}</{name}>" for name, value in fields.items() if value is not None) + "</xml>"
+    )
+
+
 def event_xml(event: str, key: str = "") -> str:
     return (
         f"<xml><ToUserName><![CDATA[gh_farun]]></ToUserName><FromUserName><![CDATA[{OPENID}]]></FromUserName>"
@@ -149,23 +172,44 @@ def event_xml(event: str, key: str = "") -> str:
     )
 
 
-def encrypted_post(client: httpx.Client, url: str, xml: str) -> tuple[httpx.Response, WeChatCrypto]:
-    """Post ``xml`` in safe mode exactly as WeChat does: envelope body, msg_signature in the query."""
-    crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
-    params = {**query(), "encrypt_type": "aes"}
-    envelope = xmltodict.parse(crypto.encrypt_message(xml, params["nonce"], params["timestamp"]))["xml"]
-    body = (
-        f"<xml><ToUserName><![CDATA[gh_farun]]></ToUserName><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
-    )
-    params["msg_signature"] = envelope["MsgSignature"]
-    return client.post(url, params=params, content=body.encode()), crypto
+@dataclass
+class Channel:
+    """Posts a message as WeChat does in plaintext (``wechat``) or safe mode (``wechat-aes``), or as WeCom does
+    (``wecom``): validly signed, encrypted with wechatpy's crypto where the mode says so."""
 
+    kind: str
+    client: httpx.Client
 
-def decrypted_content(response: httpx.Response, crypto: WeChatCrypto) -> dict:
-    envelope = xmltodict.parse(response.text)["xml"]
-    return xmltodict.parse(
-        crypto.decrypt_message(response.text, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
-    )["xml"]
+    @property
+    def crypto(self) -> WeChatCrypto | WeComCrypto:
+        return (WeComCrypto if self.kind == "wecom" else WeChatCrypto)(TOKEN, AES_KEY, APP_ID)
+
+    def post(self, xml: str, timestamp: str | None = None, nonce: str | None = None) -> httpx.Response:
+        params = query(timestamp=timestamp, nonce=nonce)
+        if self.kind == "wechat":
+            return self.client.post("/wechat/callback", params=params, content=xml.encode())
+        envelope = xmltodict.parse(self.crypto.encrypt_message(xml, params["nonce"], params["timestamp"]))["xml"]
+        return self.post_envelope(envelope["Encrypt"], envelope["MsgSignature"], params)
+
+    def post_envelope(self, encrypt: str, msg_signature: str, params: dict) -> httpx.Response:
+        body = f"<xml><ToUserName><![CDATA[gh_farun]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+        if self.kind == "wecom":
+            url, params = "/wecom/callback", {key: params[key] for key in ("timestamp", "nonce")}
+        else:
+            url, params = "/wechat/callback", {**params, "encrypt_type": "aes"}
+        return self.client.post(url, params={**params, "msg_signature": msg_signature}, content=body.encode())
+
+    def reply(self, response: httpx.Response) -> dict:
+        """The reply's XML elements, decrypted first in the encrypted modes."""
+        assert response.status_code == 200, response.text
+        if self.kind == "wechat":
+            return xmltodict.parse(response.text)["xml"]
+        envelope = xmltodict.parse(response.text)["xml"]
+        return xmltodict.parse(
+            self.crypto.decrypt_message(
+                response.text, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]
+            )
+        )["xml"]
 
 
 def content(response: httpx.Response) -> str:
@@ -196,24 +240,58 @@ def weixin():
 
 @pytest.fixture
 def settings(weixin):
+    """The service account in plaintext mode (no EncodingAESKey) and a WeCom app."""
     return WeChatSettings(
         token=TOKEN,
-        aes_key=AES_KEY,
+        aes_key="",
         app_id=APP_ID,
         secret="s3cret",
         api_base=weixin[1],
         reply_deadline=2,
-        wecom_token="",
-        wecom_aes_key="",
-        wecom_corp_id="",
+        wecom_token=TOKEN,
+        wecom_aes_key=AES_KEY,
+        wecom_corp_id=APP_ID,
     )
+
+
+@contextmanager
+def running(rasa, settings: WeChatSettings):
+    rasa[0].state.received.clear()
+    with serve(wechat_app(rasa[1], settings)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client
 
 
 @pytest.fixture
 def api(rasa, settings):
-    rasa[0].state.received.clear()
-    with serve(wechat_app(rasa[1], settings)) as url, httpx.Client(base_url=url, timeout=30) as client:
+    with running(rasa, settings) as client:
         yield client
+
+
+@pytest.fixture
+def safe_api(rasa, settings):
+    """The service account in safe mode: its EncodingAESKey is configured."""
+    with running(rasa, replace(settings, aes_key=AES_KEY)) as client:
+        yield client
+
+
+@pytest.fixture(params=["wechat", "wechat-aes", "wecom"])
+def channel(request, rasa, settings):
+    aes_key = "" if request.param == "wechat" else AES_KEY
+    with running(rasa, replace(settings, aes_key=aes_key)) as client:
+        yield Channel(request.param, client)
+
+
+@pytest.fixture
+def server_warnings(caplog):
+    """Function returning the warnings and errors the server's threads logged (uvicorn's own included)."""
+    uvicorn_log = logging.getLogger("uvicorn")  # does not propagate to the root logger caplog listens on
+    uvicorn_log.addHandler(caplog.handler)
+    yield lambda: [
+        record
+        for record in caplog.records
+        if record.levelno >= logging.WARNING and record.thread != threading.main_thread().ident
+    ]
+    uvicorn_log.removeHandler(caplog.handler)
 
 
 # --- URL verification -------------------------------------------------------------------------------------------
@@ -253,20 +331,84 @@ def test_plaintext_message_gets_the_bots_answer(api, rasa):
     assert sender.startswith("wechat-") and OPENID not in sender
 
 
-def test_safe_mode_message_is_decrypted_and_the_reply_encrypted(api):
-    response, crypto = encrypted_post(api, "/wechat/callback", text_xml("工伤怎么认定", 1002))
+def test_safe_mode_message_is_decrypted_and_the_reply_encrypted(safe_api):
+    safe = Channel("wechat-aes", safe_api)
+    response = safe.post(text_xml("工伤怎么认定", 1002))
     assert response.status_code == 200, response.text
     assert "<Encrypt>" in response.text and "工伤" not in response.text
-    assert decrypted_content(response, crypto)["Content"].startswith("答复：工伤怎么认定")
+    assert safe.reply(response)["Content"].startswith("答复：工伤怎么认定")
 
 
-def test_bad_signatures_are_forbidden(api, rasa):
+def test_bad_signatures_are_forbidden(api, safe_api, rasa):
     body = text_xml("你好", 1003).encode()
     assert api.post("/wechat/callback", params=query(token="wrong"), content=body).status_code == 403
     params = {**query(), "encrypt_type": "aes", "msg_signature": "0" * 40}
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     encrypted = crypto.encrypt_message(body.decode(), params["nonce"], params["timestamp"])
-    assert api.post("/wechat/callback", params=params, content=encrypted.encode()).status_code == 403
+    assert safe_api.post("/wechat/callback", params=params, content=encrypted.encode()).status_code == 403
+    assert rasa[0].state.received == []
+
+
+def test_a_reply_holding_the_cdata_end_marker_stays_one_well_formed_message(channel, rasa):
+    """Staff can write ``]]>`` into an answer; the fake Rasa echoes the question, so the reply holds it twice."""
+    question = "合同里写着]]><MsgType>news</MsgType>]]>怎么办"
+    reply = channel.reply(channel.post(message_xml(Content=escape(question), MsgId="1040")))
+    assert reply["MsgType"] == "text"
+    assert reply["Content"] == f"答复：{question}\n依据：《劳动合同法》第三十条"
+    assert rasa[0].state.received[-1]["message"] == question
+
+
+MALFORMED_MESSAGES = {
+    "empty body": "",
+    "empty xml": "<xml></xml>",
+    "text without Content": message_xml(Content=None),
+    "non-numeric MsgId": message_xml(MsgId="12a"),
+    "non-numeric CreateTime": message_xml(CreateTime="yesterday"),
+    "Content twice": message_xml(Content="你好</Content><Content>再见"),
+    "Content holding an element": message_xml(Content="你好<b>再见</b>"),
+}
+
+
+def assert_refused_once(response: httpx.Response, rasa, warnings: list[logging.LogRecord]) -> None:
+    """400, nothing reached the bot, and the server logged exactly one line about it: no traceback."""
+    assert response.status_code == 400, response.text
+    assert rasa[0].state.received == []
+    assert [(record.name, record.exc_info) for record in warnings] == [("api.routers.wechat", None)]
+    assert "400" in warnings[0].getMessage() and OPENID not in warnings[0].getMessage()
+
+
+@pytest.mark.parametrize("xml", MALFORMED_MESSAGES.values(), ids=MALFORMED_MESSAGES.keys())
+def test_a_signed_but_malformed_message_is_a_400_with_one_log_line(channel, rasa, server_warnings, xml):
+    assert_refused_once(channel.post(xml), rasa, server_warnings())
+
+
+@pytest.mark.parametrize("kind", ["wechat-aes", "wecom"])
+@pytest.mark.parametrize("body", ["", "<xml><Encrypt></Encrypt></xml>"], ids=["empty body", "empty Encrypt"])
+def test_a_signed_but_empty_envelope_is_a_400_with_one_log_line(rasa, settings, server_warnings, kind, body):
+    params = query()
+    params["msg_signature"] = sign(TOKEN, params["timestamp"], params["nonce"], "")
+    with running(rasa, replace(settings, aes_key=AES_KEY)) as client:
+        url = "/wecom/callback" if kind == "wecom" else "/wechat/callback"
+        response = client.post(url, params={**params, "encrypt_type": "aes"}, content=body.encode())
+    assert_refused_once(response, rasa, server_warnings())
+
+
+def test_a_used_timestamp_and_nonce_are_refused_for_another_body(channel, rasa):
+    params = query()
+    first = channel.post(text_xml("第一个问题", 1060), params["timestamp"], params["nonce"])
+    assert channel.reply(first)["Content"].startswith("答复：第一个问题")
+    replayed = channel.post(text_xml("冒充的问题", 1061), params["timestamp"], params["nonce"])
+    assert replayed.status_code == 403
+    assert channel.client.send(first.request).text == "success"  # the same request again: answered once
+    assert [m["message"] for m in rasa[0].state.received] == ["第一个问题"]
+    fresh = channel.post(text_xml("冒充的问题", 1061))  # a new pair passes
+    assert channel.reply(fresh)["Content"].startswith("答复：冒充的问题")
+
+
+def test_plaintext_is_refused_while_an_aes_key_is_configured(safe_api, rasa):
+    """A downgrade: whoever can sign plaintext callbacks must not bypass the encryption WeChat was set up with."""
+    response = safe_api.post("/wechat/callback", params=query(), content=text_xml("明文的问题", 1070).encode())
+    assert response.status_code == 403
     assert rasa[0].state.received == []
 
 
@@ -381,7 +523,7 @@ def test_slow_answer_goes_out_through_the_customer_service_api(api, weixin):
 def test_long_answer_is_split_under_the_limit(api, weixin):
     weixin[0].state.sent.clear()
     first = content(api.post("/wechat/callback", params=query(), content=text_xml("长问题", 1011).encode()))
-    assert wait_for(lambda: weixin[0].state.sent)
+    assert wait_for(lambda: weixin[0].state.sent and "依据" in weixin[0].state.sent[-1]["text"]["content"])  # all sent
     rest = [message["text"]["content"] for message in weixin[0].state.sent]
     assert all(len(chunk.encode()) <= MAX_BYTES for chunk in [first, *rest])
     assert "".join([first, *rest]).replace("\n", "") == ("很长的解答。" * 600) + "依据：《劳动合同法》第三十条"
@@ -478,13 +620,11 @@ def test_encrypted_message_through_the_real_stack(stack, weixin):
         serve(wechat_app(stack.rasa_url, settings, rasa_token=stack.token)) as url,
         httpx.Client(base_url=url, timeout=60) as client,
     ):
+        safe = Channel("wechat-aes", client)
         started = time.perf_counter()
-        response, crypto = encrypted_post(
-            client, "/wechat/callback", text_xml("老板拖欠工资三个月了怎么办", int(time.time() * 1000))
-        )
+        response = safe.post(text_xml("老板拖欠工资三个月了怎么办", int(time.time() * 1000)))
         elapsed = time.perf_counter() - started
-        assert response.status_code == 200, response.text
-        answer = decrypted_content(response, crypto)["Content"]
+        answer = safe.reply(response)["Content"]
         print(f"\nencrypted WeChat round trip through the stack: {elapsed * 1000:.0f} ms")
         rest = (
             [message["text"]["content"] for message in weixin[0].state.sent]

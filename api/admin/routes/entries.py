@@ -1,4 +1,5 @@
-"""Entry pages: the list (filters, 50 a page), review queue, editor, workflow actions, history and diff.
+"""Entry pages: the list (filters and search: ``entry_filters``; 50 a page), review queue, editor, workflow actions,
+history and diff.
 
 Every change goes through ``api.curation.workflow`` (validation, versions,
 audit, optimistic locking). A failed save re-renders the editor with exactly
@@ -15,14 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.admin.diff_view import diff_rows
+from api.admin.entry_filters import EntryFilters
 from api.admin.entry_form import COLLECTION_NAMES, blank_fields, data_to_fields, form_to_data
 from api.admin.paging import paginate
 from api.admin.rendering import redirect, render
 from api.admin.session import PATH, staff_user
 from api.curation import workflow
 from api.curation.errors import CurationError
-from api.curation.field_labels import AREA_NAMES
+from api.curation.field_labels import AREA_NAMES, SIDE_NAMES
 from api.dependencies import db_session
+from knowledge_base.schema import SUMMARY_MAX_CHARS
 from knowledge_base.store.models import EntryRow, State, User
 
 router = APIRouter(prefix=PATH)
@@ -35,31 +38,21 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _matches(row: EntryRow, text: str) -> bool:
-    haystack = " ".join([row.slug, row.data.get("title", ""), *row.data.get("questions", [])])
-    return text.lower() in haystack.lower()
-
-
-def _listing(request: Request, session: Session, title: str, state: str, area: str, q: str, page: int) -> Response:
+def _listing(request: Request, session: Session, title: str, filters: EntryFilters, page: int) -> Response:
     query = select(EntryRow).order_by(EntryRow.updated_at.desc())
-    if state in STATE_NAMES:
-        query = query.where(EntryRow.state == state)
-    rows = [
-        row
-        for row in session.scalars(query)
-        if (not area or row.data.get("area") == area) and (not q.strip() or _matches(row, q.strip()))
-    ]
+    if filters.state in STATE_NAMES:
+        query = query.where(EntryRow.state == filters.state)
+    rows = [row for row in session.scalars(query) if filters.keeps(row)]
     return render(
         request,
         "entries.html",
         {
             "title": title,
-            "page": paginate(rows, page, request.url.path, {"q": q, "state": state, "area": area}),
-            "state": state,
-            "area": area,
-            "q": q,
+            "page": paginate(rows, page, request.url.path, filters.params()),
+            "filters": filters,
             "state_names": STATE_NAMES,
             "area_names": AREA_NAMES,
+            "side_names": SIDE_NAMES,
         },
     )
 
@@ -69,19 +62,22 @@ def list_entries(
     request: Request,
     state: str = "",
     area: str = "",
+    side: str = "",
+    needs_citation: str = "",
     q: str = "",
     page: int = 1,
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
 ) -> Response:
-    return _listing(request, session, "条目", state, area, q, page)
+    filters = EntryFilters(q=q, state=state, area=area, side=side, needs_citation=needs_citation)
+    return _listing(request, session, "条目", filters, page)
 
 
 @router.get("/review")
 def review_queue(
     request: Request, page: int = 1, user: User = Depends(staff_user), session: Session = Depends(db_session)
 ) -> Response:
-    return _listing(request, session, "待审核", State.IN_REVIEW.value, "", "", page)
+    return _listing(request, session, "待审核", EntryFilters(state=State.IN_REVIEW.value), page)
 
 
 def editor_page(
@@ -118,6 +114,8 @@ def editor_page(
             "can_review": user.role in {role.value for role in workflow.REVIEWERS},
             "state_names": STATE_NAMES,
             "area_names": AREA_NAMES,
+            "side_names": SIDE_NAMES,
+            "summary_max": SUMMARY_MAX_CHARS,
             "collection_names": {c.value: name for c, name in COLLECTION_NAMES.items()},
             "title": f"编辑：{row.data.get('title', row.slug)}" if row else "新建条目",
             "form_action": form_action,

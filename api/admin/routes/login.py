@@ -10,7 +10,8 @@ from api.admin import csrf
 from api.admin.rendering import redirect, render
 from api.admin.session import PATH, clear_session_cookie, safe_next, session_token, set_session_cookie
 from api.curation import auth
-from api.dependencies import db_session
+from api.curation.login_throttle import LoginThrottle
+from api.dependencies import client_address, db_session, login_throttle
 
 router = APIRouter(prefix=PATH)
 
@@ -32,16 +33,20 @@ def login(
     password: str = Form(""),
     next_url: str = Form("", alias="next"),
     session: Session = Depends(db_session),
+    client: str = Depends(client_address),
+    throttle: LoginThrottle = Depends(login_throttle),
 ) -> Response:
     try:
-        token = auth.login(session, username.strip(), password)
+        token = auth.login(session, username.strip(), password, client, throttle)
     except auth.AuthError as exc:
-        return render(
+        page = render(
             request,
             "login.html",
             {"next": safe_next(next_url), "username": username, "error": exc.message},
             status_code=exc.status,
         )
+        page.headers.update(exc.headers)
+        return page
     response = redirect(safe_next(next_url))
     set_session_cookie(request, response, token)
     csrf.remember_seed(request, response, renew=True)

@@ -1,15 +1,20 @@
-"""The unanswered-question page: grouped open questions with their candidates, and the three staff actions.
+"""The unanswered-question page: grouped open questions, 20 groups a page, filters and sort, and the staff actions.
 
-转为新条目草稿 opens the entry editor pre-filled with the question (nothing is
-saved until the editor saves, since a new entry needs an answer to pass
-validation); saving creates the draft and closes the group's questions.
+Filters (channel, area, kind, the days a question was last asked) and the sort
+are the JSON API's (``api.curation.queue_filters``); every form and redirect
+keeps them and the page number, so staff return to the list they were working
+through. 转为新条目草稿 opens the entry editor pre-filled with the question
+(nothing is saved until the editor saves, since a new entry needs an answer to
+pass validation); saving creates the draft and closes the group's questions.
 作为已有条目的问法 adds the question to the chosen entry's phrasings (a new
-version, back to review); 忽略 closes the group with a reason. All through
+version, back to review); 忽略 closes the group with a reason, and the groups
+ticked on the page can be dismissed together with one reason. All through
 ``api.curation.unanswered``, which audits each action.
 """
 
 from __future__ import annotations
 
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -18,32 +23,53 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.admin.entry_form import data_to_fields
+from api.admin.paging import page_query, page_url, paginate
 from api.admin.rendering import redirect, render
 from api.admin.routes.entries import editor_page, entry_data
 from api.admin.session import PATH, staff_user
 from api.curation import unanswered, workflow
 from api.curation.errors import CurationError
 from api.curation.field_labels import AREA_NAMES
-from api.curation.views import grouped
+from api.curation.queue_contract import PAGE_SIZE
+from api.curation.queue_filters import CHANNEL_NAMES, SORT_NAMES, QueueFilters, matching_groups
+from api.curation.views import groups_out
 from api.dependencies import db_session, question_embedder
+from api.models import INT64_MAX
 from knowledge_base.retrieval.embedder import Embedder
 from knowledge_base.store.models import EntryRow, User
 
 router = APIRouter(prefix=PATH)
+QUEUE = f"{PATH}/unanswered"
+Filters = Annotated[QueueFilters, Query()]
 
 
 def _page(
-    request: Request, session: Session, embedder: Embedder, user: User, error: str | None = None, status_code: int = 200
+    request: Request,
+    session: Session,
+    embedder: Embedder,
+    user: User,
+    filters: QueueFilters,
+    number: int,
+    error: str | None = None,
+    status_code: int = 200,
 ) -> Response:
+    page = paginate(matching_groups(session, embedder, filters), number, QUEUE, filters.params(), PAGE_SIZE)
     entries = session.execute(select(EntryRow.slug, EntryRow.data).order_by(EntryRow.position)).all()
     return render(
         request,
         "unanswered.html",
         {
             "title": "待解决问题",
-            "groups": grouped(session, embedder),
+            "page": page,
+            "page_size": PAGE_SIZE,
+            "groups": groups_out(session, page.rows),
+            "filters": filters,
+            "keep": page_url("", filters.params(), page.number),  # this list's query, for the forms' actions
             "error": error,
             "area_names": AREA_NAMES,
+            "channel_names": CHANNEL_NAMES,
+            "reason_names": unanswered.REASON_NAMES,
+            "sort_names": SORT_NAMES,
             "entries": [(slug, data.get("title", "")) for slug, data in entries],
             "can_write": user.role in {role.value for role in workflow.WRITERS},
         },
@@ -51,19 +77,26 @@ def _page(
     )
 
 
+def _back(filters: QueueFilters, number: int, notice: str) -> Response:
+    """Back to the list the action was taken on (same filters and page) with ``notice``."""
+    return redirect(QUEUE, notice, **page_query(filters.params(), number))
+
+
 @router.get("/unanswered")
 def queue(
     request: Request,
+    filters: Filters,
+    page: int = 1,
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
     embedder: Embedder = Depends(question_embedder),
 ) -> Response:
-    return _page(request, session, embedder, user)
+    return _page(request, session, embedder, user, filters, page)
 
 
 def _draft_action(item_id: int, also: list[int]) -> str:
     """Where the pre-filled editor posts: this item, plus the rest of its group to close with it."""
-    return f"{PATH}/unanswered/{item_id}/draft" + (f"?{urlencode({'also': also}, doseq=True)}" if also else "")
+    return f"{QUEUE}/{item_id}/draft" + (f"?{urlencode({'also': also}, doseq=True)}" if also else "")
 
 
 @router.get("/unanswered/{item_id}/draft")
@@ -107,6 +140,8 @@ def create_draft(
 def attach(
     item_id: int,
     request: Request,
+    filters: Filters,
+    page: int = 1,
     entry_id: str = Form(""),
     also: list[int] = Form([]),
     user: User = Depends(staff_user),
@@ -118,23 +153,68 @@ def attach(
         unanswered.attach(session, user, [item_id, *also], row.slug, row.lock_version)
     except CurationError as exc:
         session.rollback()
-        return _page(request, session, embedder, user, exc.message, exc.status)
-    return redirect(f"{PATH}/unanswered", "unanswered_attached")
+        return _page(request, session, embedder, user, filters, page, exc.message, exc.status)
+    return _back(filters, page, "unanswered_attached")
+
+
+def _dismiss(
+    request: Request,
+    session: Session,
+    embedder: Embedder,
+    user: User,
+    filters: QueueFilters,
+    page: int,
+    item_ids: list[int],
+    reason: str,
+    notice: str,
+) -> Response:
+    try:
+        if not item_ids:
+            raise CurationError(422, "请先勾选要忽略的问题组")
+        unanswered.dismiss(session, user, item_ids, reason)
+    except CurationError as exc:
+        session.rollback()
+        return _page(request, session, embedder, user, filters, page, exc.message, exc.status)
+    return _back(filters, page, notice)
 
 
 @router.post("/unanswered/{item_id}/dismiss")
 def dismiss(
     item_id: int,
     request: Request,
+    filters: Filters,
+    page: int = 1,
     reason: str = Form(""),
     also: list[int] = Form([]),
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
     embedder: Embedder = Depends(question_embedder),
 ) -> Response:
+    return _dismiss(request, session, embedder, user, filters, page, [item_id, *also], reason, "unanswered_dismissed")
+
+
+def _ticked_ids(values: list[str]) -> list[int]:
+    """The items of the ticked groups: each checkbox's value holds its group's item ids, separated by spaces."""
     try:
-        unanswered.dismiss(session, user, [item_id, *also], reason)
-    except CurationError as exc:
-        session.rollback()
-        return _page(request, session, embedder, user, exc.message, exc.status)
-    return redirect(f"{PATH}/unanswered", "unanswered_dismissed")
+        item_ids = [int(item_id) for value in values for item_id in value.split()]
+    except ValueError:
+        item_ids = [0]
+    if not all(0 < item_id <= INT64_MAX for item_id in item_ids):
+        raise CurationError(422, "所选的问题组无效，请刷新页面后重新勾选")
+    return item_ids
+
+
+@router.post("/unanswered/dismiss")
+def dismiss_selected(
+    request: Request,
+    filters: Filters,
+    page: int = 1,
+    reason: str = Form(""),
+    group: list[str] = Form([]),
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+    embedder: Embedder = Depends(question_embedder),
+) -> Response:
+    """Dismiss every ticked group with one reason."""
+    item_ids = _ticked_ids(group)
+    return _dismiss(request, session, embedder, user, filters, page, item_ids, reason, "unanswered_dismissed_selected")

@@ -1,8 +1,8 @@
-"""Paging of admin lists: page sizes, clamping and links that keep the filters."""
+"""Paging of admin lists: page sizes, clamping, numbered links and links that keep the filters."""
 
 from __future__ import annotations
 
-from api.admin.paging import paginate
+from api.admin.paging import page_numbers, paginate
 
 
 def test_pages_cut_the_rows_and_link_their_neighbours_with_the_filters():
@@ -19,3 +19,16 @@ def test_pages_cut_the_rows_and_link_their_neighbours_with_the_filters():
 def test_an_empty_list_is_one_page_without_links():
     page = paginate([], 1, "/admin/review", {})
     assert (page.rows, page.pages, page.previous_url, page.next_url) == ([], 1, None, None)
+
+
+def test_numbered_links_show_the_ends_and_two_either_side_with_gaps():
+    assert page_numbers(1, 1) == [1]
+    assert page_numbers(3, 5) == [1, 2, 3, 4, 5]
+    assert page_numbers(10, 20) == [1, None, 8, 9, 10, 11, 12, None, 20]
+    assert page_numbers(1, 20) == [1, 2, 3, None, 20]
+    links = paginate(list(range(45)), 2, "/admin/unanswered", {"kind": "abstain"}, size=20).links
+    assert [(link.number, link.url) for link in links] == [
+        (1, "/admin/unanswered?kind=abstain"),
+        (2, None),  # the current page
+        (3, "/admin/unanswered?kind=abstain&page=3"),
+    ]

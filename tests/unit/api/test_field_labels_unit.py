@@ -32,7 +32,7 @@ def test_a_record_is_relabelled_at_every_level_and_its_values_are_kept():
 def test_messages_and_spreadsheet_headers_use_the_same_names():
     assert field_name(("citations", 0, "quote")) == "「法条引用」第 1 条「引文」"
     shared = [column for column in COLUMNS if column.key in FIELD_LABELS and column.key not in ("issue", "item")]
-    assert len(shared) == 15 and all(column.label == FIELD_LABELS[column.key] for column in shared)
+    assert len(shared) == 16 and all(column.label == FIELD_LABELS[column.key] for column in shared)
 
 
 def test_every_area_has_one_chinese_name_for_pages_and_dashboard():
@@ -45,6 +45,15 @@ def test_every_area_has_one_chinese_name_for_pages_and_dashboard():
     assert (
         entries.AREA_NAMES is AREA_NAMES and unanswered.AREA_NAMES is AREA_NAMES and analytics.AREA_NAMES is AREA_NAMES
     )
+
+
+def test_every_side_has_a_chinese_name_on_the_staff_pages():
+    from api.admin.routes import entries
+    from api.curation.field_labels import SIDE_NAMES
+    from knowledge_base.schema import Side
+
+    assert set(SIDE_NAMES) == {side.value for side in Side} and entries.SIDE_NAMES is SIDE_NAMES
+    assert all(not name.isascii() for name in SIDE_NAMES.values())
 
 
 def test_summary_side_and_deadlines_survive_a_spreadsheet_round_trip():

@@ -1,14 +1,21 @@
-"""WeChat channel units: reply rendering and splitting, numbered choices, XML and timestamp checks, user hashing."""
+"""WeChat channel units: reply rendering and splitting, numbered choices, XML and timestamp checks, user hashing,
+the passive reply's XML, message checks and replay claims."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import pytest
+import wechatpy
+import xmltodict
 
 from api.models import BotReply, Button, CitationOut
 from api.wechat.conversation import PendingChoices
+from api.wechat.parsing import MalformedCallback, parse_callback
+from api.wechat.passive_reply import text_reply
 from api.wechat.render import MAX_BYTES, render, split
+from api.wechat.replay import MemoryPairStore, check_replay
 from api.wechat.security import RejectedCallback, check_timestamp, safe_xml, user_hash
 
 CITATION = CitationOut(
@@ -91,3 +98,56 @@ def test_user_hash_is_stable_and_hides_the_openid():
     openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
     assert user_hash(openid) == user_hash(openid) != user_hash(openid + "x")
     assert openid not in user_hash(openid)
+
+
+def test_every_cdata_value_of_the_passive_reply_keeps_a_cdata_end_marker():
+    message = wechatpy.parse_message(
+        "<xml><ToUserName>gh]]&gt;a</ToUserName><FromUserName>o]]&gt;b</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>text</MsgType><Content>x</Content><MsgId>1</MsgId></xml>"
+    )
+    reply = xmltodict.parse(text_reply(message, "一]]>二]]]>三"))["xml"]
+    assert (reply["ToUserName"], reply["FromUserName"], reply["Content"]) == ("o]]>b", "gh]]>a", "一]]>二]]]>三")
+    assert reply["MsgType"] == "text"
+
+
+def test_a_well_formed_event_passes_the_message_checks():
+    event = parse_callback(
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1700000000</CreateTime>"
+        "<MsgType>event</MsgType><Event>CLICK</Event><EventKey>TOPIC_LABOR</EventKey></xml>",
+        wechatpy.parse_message,
+    )
+    assert (event.type, event.event, event.key) == ("event", "click", "TOPIC_LABOR")
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        "<xml><FromUserName>o</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>x</Content></xml>",
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>99999999999999999999</CreateTime>"
+        "<MsgType>text</MsgType><Content>x</Content></xml>",
+        "<xml><ToUserName>gh</ToUserName><FromUserName>o</FromUserName><CreateTime>1</CreateTime>"
+        "<MsgType>voice</MsgType><MediaId>m</MediaId><Recognition>a</Recognition><Recognition>b</Recognition></xml>",
+        "<message><MsgType>text</MsgType></message>",
+        "<xml>只有文字</xml>",
+    ],
+    ids=["no ToUserName", "CreateTime out of range", "Recognition twice", "no xml root", "no elements"],
+)
+def test_messages_a_reply_could_not_be_built_from_are_refused(xml):
+    with pytest.raises(MalformedCallback):
+        parse_callback(xml, wechatpy.parse_message)
+
+
+def test_a_replay_claim_holds_one_body_per_pair_until_it_expires():
+    now = [0.0]
+    store = MemoryPairStore(ttl=600, clock=lambda: now[0])
+
+    async def scenario():
+        await check_replay(store, "wechat", "1700000000", "n1", b"<xml>a</xml>")
+        await check_replay(store, "wechat", "1700000000", "n1", b"<xml>a</xml>")  # the same delivery again
+        await check_replay(store, "wecom", "1700000000", "n1", b"<xml>b</xml>")  # another channel's pair
+        with pytest.raises(RejectedCallback):
+            await check_replay(store, "wechat", "1700000000", "n1", b"<xml>b</xml>")
+        now[0] = 600
+        await check_replay(store, "wechat", "1700000000", "n1", b"<xml>b</xml>")  # forgotten after the ttl
+
+    asyncio.run(scenario())

@@ -139,6 +139,19 @@ def test_retriever_reuses_and_rebuilds_its_cached_index(embedder, e5, entries, t
     assert sorted(p.name for p in (tmp_path / "faq").iterdir()) == sorted([embedder.model_name, e5.model_name])
 
 
+def test_a_truncated_index_cache_is_rebuilt_from_the_entries(embedder, entries, tmp_path):
+    """What a kill during a write used to leave: half of dense.faiss next to a complete dense.json."""
+    Retriever(entries, embedder=embedder, index_dir=tmp_path, second_embedder=None)
+    cached = tmp_path / "faq" / embedder.model_name / "dense.faiss"
+    whole = cached.read_bytes()
+    cached.write_bytes(whole[: len(whole) // 2])
+    counting = CountingEmbedder(embedder)
+    rebuilt = Retriever(entries, embedder=counting, index_dir=tmp_path, second_embedder=None)
+    assert sorted(counting.encoded) == sorted(dense_rows([e for e in entries if e.collection.value == "faq"]))
+    assert rebuilt.search("子女不管老人", k=1).best.entry.id == "elderly-support"
+    assert cached.read_bytes() == whole  # written again, whole
+
+
 def test_updated_embeds_only_new_texts_with_both_models(embedder, e5, entries):
     primary, second = CountingEmbedder(embedder), CountingEmbedder(e5)
     previous = Retriever(entries, embedder=primary, index_dir=None, second_embedder=second)

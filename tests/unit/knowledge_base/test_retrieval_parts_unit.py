@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from knowledge_base.retrieval.abstain import AbstainPolicy
-from knowledge_base.retrieval.dense_index import DenseIndex
+from knowledge_base.retrieval.dense_index import DenseIndex, write_atomically
 from knowledge_base.retrieval.fusion import RRF_K, reciprocal_rank_fusion
 from knowledge_base.retrieval.keyword_index import KeywordIndex
 
@@ -117,6 +117,30 @@ def test_dense_index_load_rejects_mismatched_rows(tmp_path):
     other.save(tmp_path / "other", "h")
     (tmp_path / "dense.faiss").write_bytes((tmp_path / "other" / "dense.faiss").read_bytes())
     assert DenseIndex.load(tmp_path, "h") is None
+
+
+@pytest.mark.parametrize("name", ["dense.faiss", "dense.json"])
+@pytest.mark.parametrize("damage", [lambda data: data[: len(data) // 2], lambda data: b""], ids=["truncated", "empty"])
+def test_dense_index_load_treats_an_unreadable_cache_as_missing(tmp_path, name, damage):
+    index = DenseIndex(8)
+    index.add(unit_vectors(3, 8), ["a", "b", "c"])
+    index.save(tmp_path, "h")
+    (tmp_path / name).write_bytes(damage((tmp_path / name).read_bytes()))
+    assert DenseIndex.load(tmp_path, "h") is None
+
+
+def test_a_write_interrupted_before_it_is_complete_leaves_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "dense.faiss"
+    write_atomically(path, b"previous index")
+
+    def interrupted(*_args):
+        raise KeyboardInterrupt  # after the temporary file is written, before it is moved into place
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomically(path, b"new index")
+    assert path.read_bytes() == b"previous index"
+    assert [p.name for p in tmp_path.iterdir()] == ["dense.faiss"]  # no temporary file left behind
 
 
 POLICY = AbstainPolicy(threshold=0.5, margin=0.03)
