@@ -91,6 +91,14 @@ WORKER_CUES = [
         rf"(?:老板|公司|单位|厂里|领导|主管)(?:让|叫|要|逼|要求){_I}",
         rf"{_I}是(?!老板|hr|HR|人事|法人|股东)[^，。！？,.!?\s]{{0,12}}?(?:员工|工人|职工|技术员|保安|司机|店员|服务员|操作工|学徒|实习生|保洁|厨师)",
         r"维护(?:自己|我|我们)(?:的)?(?:权益|利益)",
+        # colleagues and workmates are a worker's words; an employer says 员工
+        rf"(?:{_I}|我们)(?:和|跟)?(?:几个|一些|其他)?(?:同事|工友)",
+        # the company (not "we") refuses to pay, orders overtime or announces dismissals
+        r"(?:公司|单位|老板|厂里|厂)(?:一直|依然|仍然|还是|就是|迟迟)?(?:不|没|拒绝)(?:补发|发放|发|给|支付|结)(?:工资|工钱|加班费|补偿)",
+        r"(?:强行|强迫|逼着?|硬)(?:让|叫|要)?(?:我们|我|员工|工人)?加班|不加班就(?:罚|扣|开除)",
+        r"(?:公司|单位|老板|厂里)(?:表示|说|通知|宣布|准备|打算)(?:要)?(?:辞退|开除|解雇|裁员|裁掉)",
+        # years served in a job
+        r"(?:做|干|当)了.{0,3}年(?:多)?(?:的)?(?:保安|司机|保洁|厨师|服务员|工人|电工|焊工|店员|销售|会计|文员)",
     )
 ]
 EMPLOYER_CUES = [
@@ -398,14 +406,31 @@ def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "to
     """The answer to a legal question from every collection's ``hits`` (``origin``: topical, out_of_scope, fallback).
 
     The learned ranker's probability (or, with ``FARUN_RANKER=weights``, the raw cosine threshold and the
-    did-you-mean margin of ``policy``) decides: answer, offer the best three, refer, or abstain.
+    did-you-mean margin of ``policy``) decides: answer, offer the best three, refer, or abstain. A question the
+    NLU took for another legal topic (``out_of_scope``) or could not place (``fallback``) gets a topical answer
+    only when retrieval clears the stricter out-of-scope bar; below it, the first is referred (with an orientation
+    entry when one fits) and the second is offered the best entries to choose from.
     """
     candidates, judge, asker = ranked(text, ranking, hits, policy)
     if not candidates or not judge.offer(candidates[0]):
-        return Decision("abstain", candidates=candidates[:3], side=asker)
+        # The NLU took it for another legal topic and nothing here fits: say so and where to go, not 「没有把握」.
+        kind = "referral" if origin == "out_of_scope" else "abstain"
+        return Decision(kind, candidates=candidates[:3], side=asker)
     if judge.swap_sides:
         candidates = _side_swapped(candidates, judge, asker)
     top = candidates[0]
+    if origin == "fallback" and top.entry.area not in REFERRAL_AREAS and not judge.answer(top, True):
+        # The NLU could not tell the topic: answer only when retrieval is clearly right, else let the user choose.
+        offered = judge.offered(candidates)
+        if len(offered) >= 2:
+            return Decision(
+                "did_you_mean",
+                [c.entry for c in offered],
+                [c.hit.dense for c in offered],
+                candidates=candidates[:3],
+                side=asker,
+            )
+        return Decision("abstain", candidates=candidates[:3], side=asker)
     if origin == "out_of_scope" and top.entry.area not in REFERRAL_AREAS | {Area.LEGAL_SERVICES}:
         if not judge.answer(top, True):
             orientation = next((c for c in candidates if c.entry.area in REFERRAL_AREAS and judge.offer(c)), None)

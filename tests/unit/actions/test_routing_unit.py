@@ -85,6 +85,11 @@ def ranking(*pairs: tuple[str, float]) -> list[dict]:
         ("试用期老板要我赔设备的钱 我能不能去告公司", Side.WORKER),
         ("我是一家快递公司的司机 公司让我签自愿放弃社保的协议", Side.WORKER),
         ("被调岗降薪了怎么维护自己的权益", Side.WORKER),
+        ("我和几个工友的工钱到现在还没结", Side.WORKER),
+        ("厂里迟迟不发工资，劳动监察能管吗", Side.WORKER),
+        ("主管天天逼着加班，不加班就扣钱", Side.WORKER),
+        ("公司通知要裁员，我们能拿到什么", Side.WORKER),
+        ("在超市当了八年保洁，突然说合同不续了", Side.WORKER),
         ("我是老板 店里一个服务员老是迟到 能开除吗", Side.EMPLOYER),
         ("我们公司员工旷工三天能直接开除吗", Side.EMPLOYER),
         ("我是老板，想辞退一个老是迟到的员工要给补偿吗", Side.EMPLOYER),
@@ -237,6 +242,24 @@ def test_an_out_of_scope_question_needs_a_surer_learned_answer(learned):
     decision = routing.decide("离婚孩子归谁", ranking(("out_of_scope", 0.9)), hits, POLICY, origin="out_of_scope")
     assert decision.kind == "referral" and decision.entries == [OTHER]
     assert routing.decide("公司不给我交社保", [], hits, POLICY).kind == "answer"
+
+
+def test_an_out_of_scope_question_nothing_fits_is_referred_not_abstained(learned):
+    learned(linear_ranker(dense=10.0, answer_at=0.6, offer_at=0.5, out_of_scope_at=0.7))
+    hits = [FakeHit(WORKER, 0.3, 0.0)]  # p = 0.05: below offer_at
+    referred = routing.decide("离婚孩子归谁", ranking(("out_of_scope", 0.9)), hits, POLICY, origin="out_of_scope")
+    assert referred.kind == "referral" and referred.entries == []
+    assert routing.decide("离婚孩子归谁", [], hits, POLICY, origin="topical").kind == "abstain"
+
+
+def test_a_question_the_nlu_could_not_place_is_offered_choices_unless_retrieval_is_clearly_right(learned):
+    learned(linear_ranker(dense=10.0, answer_at=0.6, offer_at=0.2, out_of_scope_at=0.7))
+    unsure = [FakeHit(WORKER, 0.66, 1.0), FakeHit(ELDERLY, 0.6, 1.0)]  # p(WORKER) = 0.65: above answer_at, below 0.7
+    offered = routing.decide("这种情况怎么办", [], unsure, POLICY, origin="fallback")
+    assert offered.kind == "did_you_mean" and offered.entries == [WORKER, ELDERLY]
+    assert routing.decide("这种情况怎么办", [], unsure, POLICY, origin="topical").kind == "answer"
+    clear = [FakeHit(WORKER, 0.8, 1.0), FakeHit(ELDERLY, 0.6, 1.0)]  # p(WORKER) = 0.88
+    assert routing.decide("这种情况怎么办", [], clear, POLICY, origin="fallback").kind == "answer"
 
 
 def test_an_entrys_own_phrasing_is_answered_from_that_entry_whatever_the_model_weighs(learned):
