@@ -20,7 +20,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import legal_aid, mediation, payload, render, routing
+from actions import legal_aid, mediation, payload, render, routing, services
 from actions.feedback import feedback_buttons
 from actions.handoff import handoff_payload, handoff_text
 from actions.knowledge import knowledge_base, retriever
@@ -81,7 +81,7 @@ def answer_entry(
     """Send ``entry`` as the answer (disclaimer the first time) with feedback, follow-up and related buttons."""
     first_answer = not tracker.get_slot("disclaimer_shown")
     dispatcher.utter_message(
-        text=render.answer_text(entry, with_disclaimer=first_answer),
+        text=render.answer_text(entry, with_disclaimer=first_answer, contacts=services.current()),
         buttons=feedback_buttons() + follow_up_buttons(entry) + related_buttons(related or []),
         json_message=payload.build(
             "answer",
@@ -118,7 +118,7 @@ def related_buttons(entries: list[Entry]) -> list[dict]:
 
 def _abstain(dispatcher: CollectingDispatcher, tracker: Tracker, candidates: list[dict]) -> list:
     dispatcher.utter_message(
-        text=render.abstain_text(),
+        text=render.abstain_text(services.current()),
         json_message=payload.build(
             "abstain", _intent(tracker), [], [], confidence=_confidence(tracker), candidates=candidates
         ),
@@ -139,13 +139,24 @@ def _offer(dispatcher: CollectingDispatcher, tracker: Tracker, entries: list[Ent
     ]
 
 
-def _refer(dispatcher: CollectingDispatcher, tracker: Tracker, entries: list[Entry], scores: list[float]) -> list:
-    text = render.out_of_scope_text()
+def _refer(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    entries: list[Entry],
+    scores: list[float],
+    candidates: list[dict] | None = None,
+) -> list:
+    """「不在服务范围」 and where to go, with an orientation entry when one fits; ``candidates`` (what retrieval
+    weighed) travel in the payload, so a referral nothing fitted reaches the staff queue like an abstention."""
+    contacts = services.current()
+    text = render.out_of_scope_text(contacts)
     if entries:
-        text = f"{text}\n先给您一点参考：\n{render.answer_text(entries[0], with_disclaimer=True)}"
+        text = f"{text}\n先给您一点参考：\n{render.answer_text(entries[0], with_disclaimer=True, contacts=contacts)}"
     dispatcher.utter_message(
         text=text,
-        json_message=payload.build("referral", _intent(tracker), entries, scores, confidence=_confidence(tracker)),
+        json_message=payload.build(
+            "referral", _intent(tracker), entries, scores, confidence=_confidence(tracker), candidates=candidates or []
+        ),
     )
     return [SlotSet("fallback_count", 0)]
 
@@ -164,7 +175,14 @@ def send(dispatcher: CollectingDispatcher, tracker: Tracker, decision: routing.D
             dispatcher, tracker, render.candidates([c.hit for c in considered], [c.confidence for c in considered])
         )
     if decision.kind == "referral":
-        return _refer(dispatcher, tracker, decision.entries, decision.scores)
+        considered = decision.candidates
+        return _refer(
+            dispatcher,
+            tracker,
+            decision.entries,
+            decision.scores,
+            render.candidates([c.hit for c in considered], [c.confidence for c in considered]),
+        )
     if decision.kind == "did_you_mean":
         return _offer(dispatcher, tracker, decision.entries, decision.scores)
     return answer_entry(

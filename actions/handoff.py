@@ -3,7 +3,10 @@
 Used when the user asks for a person (「转人工」「找律师」) and by the fallback
 after repeated misunderstandings. The request's reason and the last question
 asked travel in the reply payload; the API stores them, masked, with the turn
-in the curation database for staff to follow up.
+and makes a request in the staff queue (api/curation/handoffs.py). Only then
+does the API add to this text what happens next (staff hours) and the offer to
+leave a phone number for a call-back, so the reply never promises a follow-up
+that was not recorded.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ HANDOFF_OPTIONS = [
 
 def handoff_text(reason: str) -> str:
     steps = "\n".join(f"{i}. {step}" for i, step in enumerate(HANDOFF_OPTIONS, 1))
-    return f"{reason}\n您可以：\n{steps}\n我已记下您的求助，工作人员会查看。"
+    return f"{reason}\n您可以：\n{steps}"
 
 
 def user_texts(tracker: Tracker) -> list[str]:
@@ -51,7 +54,7 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
         dispatcher.utter_message(
-            text=handoff_text("好的，为您转人工服务。"),
+            text=handoff_text("好的，为您转人工。"),
             json_message=handoff_payload("handoff", "requested", previous_question(tracker)),
         )
         return [SlotSet("fallback_count", 0)]

@@ -19,16 +19,18 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import payload, render
+from actions import payload, render, services
 from actions.choice import UNCLEAR, accept, best_option, extract_answer, option_button
 from actions.forms import AskAction, form_slot_resets
 from knowledge_base.schema import Citation
+from knowledge_base.service_data.directory import service
 from knowledge_base.service_data.legal_aid import NO_GROUP, Group, LegalAidData, legal_aid_data
 
 FORM, FLOW_INTENT = "legal_aid_form", "legal_aid_check"
 MATTER, GROUP, HARDSHIP = "legal_aid_matter", "legal_aid_group", "legal_aid_hardship"
 Outcome = Literal["likely", "check", "unlikely"]
 START_BUTTONS = [{"title": "帮我看看能不能申请法律援助", "payload": f"/{FLOW_INTENT}"}]
+CENTRE = "legal_aid_centre"  # the services directory's district legal-aid centre
 # FAQ answers about legal aid, which offer the check as a next step.
 FAQ_ENTRY_PREFIXES = ("legalsvc-aid-", "elderly-legal-aid")
 QUESTIONS = {
@@ -139,8 +141,16 @@ def assess(data: LegalAidData, matter_id: str, group_id: str | None, hardship: s
     return Assessment("check", [scope, f"是否经济困难说不准：{standard}"], citations, materials)
 
 
-def result_text(data: LegalAidData, assessment: Assessment, with_disclaimer: bool) -> str:
-    """The reply: result, reasons, cited articles, materials, where to apply (one utterance, no blank lines)."""
+def result_text(
+    data: LegalAidData,
+    assessment: Assessment,
+    with_disclaimer: bool,
+    contacts: dict[str, dict[str, str]] | None = None,
+) -> str:
+    """The reply: result, reasons, cited articles, materials, where to apply (one utterance, no blank lines).
+
+    The legal-aid centre's address, phone and hours follow 「去哪里申请」 once staff saved them in the services
+    directory (``contacts``); until then the 12348 text of ``data.apply.where`` is all there is."""
     lines = [
         f"【初步判断】{OUTCOME_TEXT[assessment.outcome]}",
         *[f"· {reason}" for reason in assessment.reasons],
@@ -148,7 +158,12 @@ def result_text(data: LegalAidData, assessment: Assessment, with_disclaimer: boo
     ]
     lines += render.cited_lines(assessment.citations)
     lines += ["申请时请带上：", *[f"{i}. {item}" for i, item in enumerate(assessment.materials, 1)]]
-    lines += ["去哪里申请：", data.apply.where, data.apply.decision]
+    centre = service(CENTRE)
+    saved = centre.model_copy(update=(contacts or {})[CENTRE]) if CENTRE in (contacts or {}) else centre
+    lines += ["去哪里申请：", data.apply.where]
+    if saved.has_contact():
+        lines.append(saved.contact_line())
+    lines.append(data.apply.decision)
     lines += render.cited_lines(data.apply.citations)
     if with_disclaimer:
         lines.append(render.DISCLAIMER)
@@ -272,7 +287,7 @@ class ActionLegalAidResult(Action):
         first = not tracker.get_slot("disclaimer_shown")
         citations = render.citation_records(assessment.citations + data.apply.citations)
         dispatcher.utter_message(
-            text=result_text(data, assessment, with_disclaimer=first),
+            text=result_text(data, assessment, with_disclaimer=first, contacts=services.current()),
             json_message=payload.build(
                 "legal_aid_result", "legal_aid_check", [], citations=citations, outcome=assessment.outcome
             ),

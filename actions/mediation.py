@@ -8,9 +8,10 @@ message that started it: 「物业纠纷找哪里调解」). The reply names the
 says that people's mediation is free and that an agreement can be judicially
 confirmed, with citations. An empty address or phone is never guessed: the
 reply says to call 12348 or ask the village (community) committee instead.
-Staff can fill in a body's address, phone and opening hours on the page
-/admin/mediation; those are read from the curation database on every answer
-(``with_contacts``), so a saved number is in the next reply without a restart.
+Staff can fill in a body's address, phone, opening hours and map description
+in the services directory (/admin/services); those are read from the curation
+database on every answer (``with_contacts``), so a saved number is in the next
+reply without a restart.
 """
 
 from __future__ import annotations
@@ -21,18 +22,17 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import payload, render
+from actions import payload, render, services
 from actions.choice import accept, extract_answer, option_button
 from actions.forms import AskAction, form_slot_resets
 from knowledge_base.service_data.mediation import Dispute, MediationData, mediation_data, with_contacts
-from knowledge_base.store.contacts import LiveContacts
 
 FORM, FLOW_INTENT = "mediation_form", "mediation_routing"
 DISPUTE = "mediation_dispute"
 START_BUTTONS = [{"title": "帮我找合适的调解组织", "payload": f"/{FLOW_INTENT}"}]
 # FAQ answers about people's mediation, which offer the routing as a next step.
 FAQ_ENTRY_PREFIXES = ("legalsvc-mediation-", "elderly-family-mediation")
-_contacts = LiveContacts()
+_contacts = services.live
 
 
 def routing_text(data: MediationData, dispute: Dispute, with_disclaimer: bool) -> str:

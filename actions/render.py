@@ -3,13 +3,17 @@
 Text is plain Chinese for any channel; the structured parts (intent, entry
 ids, citations with the article's verbatim quote) travel in the custom
 payload of ``actions.payload``, which the API passes on and the web page
-renders. Pure: no Rasa SDK.
+renders. Next steps and referrals that send people to a body of the services
+directory (区法律援助中心, 仲裁委, …) are followed by its staff-entered contact
+when one is saved (``contacts``, read by the caller from the database); while
+none is, the step's own hotline text stands alone. Pure: no Rasa SDK.
 """
 
 from __future__ import annotations
 
 from knowledge_base.numerals import parse_article
 from knowledge_base.schema import Citation, Entry
+from knowledge_base.service_data.directory import contact_lines
 from knowledge_base.statutes import default_corpus
 
 DISCLAIMER = "温馨提示：以上内容仅供参考，不构成正式法律意见。"
@@ -62,8 +66,15 @@ def deadline_lines(entry: Entry) -> list[str]:
     return lines
 
 
-def answer_text(entry: Entry, with_disclaimer: bool) -> str:
-    """Title, the direct answer (summary) first, what to do, deadlines, legal basis, next steps, disclaimer."""
+def contact_block(steps: list[str], contacts: dict[str, dict[str, str]] | None) -> list[str]:
+    """「联系方式：」 and one line per body ``steps`` name that has a saved contact; [] while none has."""
+    lines = contact_lines(steps, contacts or {})
+    return ["联系方式：", *[f"·{line}" for line in lines]] if lines else []
+
+
+def answer_text(entry: Entry, with_disclaimer: bool, contacts: dict[str, dict[str, str]] | None = None) -> str:
+    """Title, the direct answer (summary) first, what to do, deadlines, legal basis, next steps (with the saved
+    contacts of the bodies they name), disclaimer."""
     # One utterance, no blank lines: Rasa's REST channel would split the text at "\n\n".
     lines = [f"【{entry.title}】"]
     if entry.summary:
@@ -75,22 +86,23 @@ def answer_text(entry: Entry, with_disclaimer: bool) -> str:
         lines.append(f"·《{record['short_name']}》{record['article']}：“{record['quote']}”")
     if entry.next_steps:
         lines += ["下一步建议："] + [f"{i}. {step}" for i, step in enumerate(entry.next_steps, 1)]
+        lines += contact_block(entry.next_steps, contacts)
     if with_disclaimer:
         lines.append(DISCLAIMER)
     return "\n".join(lines)
 
 
-def referral_text(reason: str) -> str:
-    steps = "\n".join(f"{i}. {step}" for i, step in enumerate(REFERRAL_STEPS, 1))
-    return f"{reason}\n建议您：\n{steps}"
+def referral_text(reason: str, contacts: dict[str, dict[str, str]] | None = None) -> str:
+    steps = [f"{i}. {step}" for i, step in enumerate(REFERRAL_STEPS, 1)]
+    return "\n".join([reason, "建议您：", *steps, *contact_block(REFERRAL_STEPS, contacts)])
 
 
-def abstain_text() -> str:
-    return referral_text("抱歉，这个问题我没有把握回答准确，不想给您错误的信息。")
+def abstain_text(contacts: dict[str, dict[str, str]] | None = None) -> str:
+    return referral_text("抱歉，这个问题我没有把握回答准确，不想给您错误的信息。", contacts)
 
 
-def out_of_scope_text() -> str:
-    return referral_text(f"这个问题不在我的主要服务范围内。{SCOPE}")
+def out_of_scope_text(contacts: dict[str, dict[str, str]] | None = None) -> str:
+    return referral_text(f"这个问题不在我的主要服务范围内。{SCOPE}", contacts)
 
 
 def rephrase_text() -> str:

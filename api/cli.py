@@ -5,7 +5,7 @@ running API), ``search`` (in-process retrieval), ``index build``,
 ``statute``, ``kb validate``, ``kb stats``, ``kb export`` (``--yaml DIR``: the
 published entries from the database; ``--format csv|xlsx --out FILE``: as a
 spreadsheet), ``kb import`` (a spreadsheet, through the review workflow),
-``eval``, ``bench`` and ``admin create``.
+``eval``, ``bench``, ``admin create`` and ``handoffs purge`` (call-back phones older than 30 days).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from api.curation.commands import (
     export_published_yaml,
     export_spreadsheet_file,
 )
+from api.curation.handoffs import add_handoffs_parser
 from knowledge_base.loader import ENTRIES_DIR, load_knowledge_base
 from knowledge_base.numerals import parse_article
 from knowledge_base.schema import Collection
@@ -208,6 +209,26 @@ def cmd_run(args: argparse.Namespace) -> int:
         stack.stop()
 
 
+def cmd_retention(args: argparse.Namespace) -> int:
+    from api import retention
+    from api.settings import get_settings
+    from knowledge_base.store.db import open_database
+
+    settings = get_settings()
+    database = open_database()
+    try:
+        purged = retention.run(
+            settings.tracker_store_url,
+            args.days if args.days is not None else settings.tracker_retention_days,
+            database,
+            args.turn_days if args.turn_days is not None else settings.turn_retention_days,
+        )
+    finally:
+        database.close()
+    print(f"deleted {purged.conversations} idle conversations ({purged.events} events) and {purged.turns} old turns")
+    return 0
+
+
 def cmd_eval_real(args: argparse.Namespace) -> int:
     """``eval --real``: the dev questions (``--own``: the own test set) through the whole stack (own, or
     ``--real-url``); ``--compare``: saved runs (``--own``: of the own test set, names suffixed ``-own``)."""
@@ -312,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     add_kb_spreadsheet_options(export, kb)
     add_admin_parser(sub)
+    add_handoffs_parser(sub)
     ask = sub.add_parser("ask", help="ask the running bot through the API")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
@@ -376,6 +398,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", help="report directory (default reports/)")
     bench.add_argument("--size", type=int, action="append", help="synthetic index size (repeatable)")
     bench.set_defaults(func=cmd_bench)
+
+    retention = sub.add_parser(
+        "retention", help="delete conversations idle > 30 days from Rasa's tracker store and turns older than a year"
+    )
+    retention.add_argument("--days", type=float, help="conversation idle days (default FARUN_TRACKER_RETENTION_DAYS)")
+    retention.add_argument("--turn-days", type=float, help="turn log days (default FARUN_TURN_RETENTION_DAYS)")
+    retention.set_defaults(func=cmd_retention)
 
     statute = sub.add_parser("statute", help="print an article: farun statute 劳动合同法 82")
     statute.add_argument("law")

@@ -8,7 +8,8 @@ reads the intent and confidence from the NLU message Rasa's channel attaches
 its payload, and records the turn. When Rasa cannot be reached, times out, or
 returns nothing because the action server is down, the user gets a polite
 reply instead of silence or an error, and the turn is logged as
-``unavailable``.
+``unavailable``. A message starting with ``/`` reaches Rasa as a button payload only when
+the bot has just offered that button (``api.offered_buttons``); otherwise it is read as text.
 
 The web page's 「新对话」 resets a conversation on the bot's side (``reset``:
 Rasa's ``/restart`` forgets slots and any active form), and after a reload it
@@ -21,6 +22,8 @@ from __future__ import annotations
 import logging
 
 from actions import payload
+from api import offered_buttons
+from api.curation import handoffs
 from api.curation.masking import mask
 from api.curation.turns import TurnLog
 from api.models import BotReply, ChatResponse, ConversationState
@@ -82,6 +85,16 @@ async def converse(
         return _fixed(sender, EMPTY_MESSAGE_REPLY, "empty")
     if len(message) > limit:
         return _fixed(sender, TOO_LONG_REPLY.format(limit=limit), "too_long")
+    message = await offered_buttons.admit(rasa, sender, message)  # a "/…" payload only if the bot just offered it
+    if message is None:
+        return _fixed(sender, offered_buttons.NOT_UNDERSTOOD_REPLY, offered_buttons.NOT_UNDERSTOOD_KIND)
+    hours = rasa.settings.handoff_hours
+    if turns is not None and record:
+        confirmation = await handoffs.take_callback(turns.database, turns.channel, sender, message, hours)
+        if confirmation is not None:  # a call-back number: kept in the request only, never sent to Rasa
+            callback = [{"custom": payload.build(handoffs.CALLBACK_KIND, None, [])}]
+            await turns.record(sender, mask(message), None, None, callback)
+            return _fixed(sender, confirmation, handoffs.CALLBACK_KIND)
     message = mask(message)  # no phone, ID-card or bank number reaches Rasa's tracker, logs or the actions
     try:
         messages = await rasa.send(sender, message)
@@ -90,11 +103,14 @@ async def converse(
         messages = []
     nlu = payload.nlu_result(messages)
     replies = merge(messages)
+    if replies:
+        offered_buttons.OFFERED.remember(sender, replies)
     if not replies:
         messages = [{"custom": payload.build(UNAVAILABLE_KIND, nlu.get("intent"), [])}]
         replies = [BotReply(text=BUSY_REPLY, kind=UNAVAILABLE_KIND)]
     if turns is not None and record:
         await turns.record(sender, message, nlu.get("intent"), nlu.get("confidence"), messages)
+        replies = await handoffs.open_for_replies(turns.database, turns.channel, sender, messages, replies, hours)
     return ChatResponse(sender=sender, intent=nlu.get("intent"), confidence=nlu.get("confidence"), replies=replies)
 
 
@@ -102,6 +118,7 @@ async def reset(rasa: RasaClient, sender: str) -> None:
     """Forget ``sender``'s conversation on the bot's side: slots, the active form and its answers.
     Not a user turn, so nothing is logged. Raises ``RasaUnavailable`` when Rasa cannot be reached."""
     await rasa.send(sender, RESTART)
+    offered_buttons.OFFERED.forget(sender)
 
 
 async def state(rasa: RasaClient, sender: str) -> ConversationState:

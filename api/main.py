@@ -8,9 +8,22 @@ import httpx
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from api import admin
+from api import admin, input_guards
 from api.dependencies import get_retriever
-from api.routers import analytics, chat, curation, health, search, spreadsheets, statutes, unanswered, web, wechat
+from api.routers import (
+    analytics,
+    chat,
+    consultations,
+    curation,
+    handoffs,
+    health,
+    search,
+    spreadsheets,
+    statutes,
+    unanswered,
+    web,
+    wechat,
+)
 from api.security_headers import SecurityHeaders
 from knowledge_base.store.seed import open_seeded_database
 
@@ -27,11 +40,24 @@ async def lifespan(app: FastAPI):
 
 def create_app() -> FastAPI:
     app = FastAPI(title="法润 Farun", description="钟楼区司法局法律咨询助手 API", version="0.1.0", lifespan=lifespan)
-    for module in (chat, search, statutes, health, wechat, web, spreadsheets, unanswered, analytics):
+    for module in (
+        chat,
+        search,
+        statutes,
+        health,
+        wechat,
+        web,
+        spreadsheets,
+        unanswered,
+        analytics,
+        handoffs,
+        consultations,
+    ):
         app.include_router(module.router)
     curation.install(app)
     admin.install(app)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
+    input_guards.install(app)  # invalid Unicode in a JSON body -> 422; an id beyond int64 -> 404
     app.add_middleware(SecurityHeaders)
     return app
 

@@ -93,6 +93,7 @@ class BotReply(BaseModel):
     kind: str | None = None
     entry_ids: list[str] = []
     citations: list[CitationOut] = []
+    handoff_id: int | None = Field(None, description="a handoff reply's request in the staff queue (call-back form)")
 
 
 class ChatResponse(BaseModel):

@@ -34,12 +34,13 @@ class RasaClient:
             raise RasaUnavailable(str(exc)) from exc
         return response.json()
 
-    async def tracker(self, sender: str) -> dict:
-        """The conversation's current state (slots, active form) from Rasa's HTTP API, without its events."""
+    async def tracker(self, sender: str, include_events: str = "NONE") -> dict:
+        """The conversation's current state (slots, active form) from Rasa's HTTP API, without its events unless
+        ``include_events`` names some (Rasa's ``ALL``, ``APPLIED``, ``AFTER_RESTART``)."""
         try:
             response = await self.client.get(
                 f"{self.settings.rasa_url}/conversations/{quote(sender, safe='')}/tracker",
-                params={**self._params(), "include_events": "NONE"},
+                params={**self._params(), "include_events": include_events},
                 timeout=self.settings.rasa_timeout,
             )
             response.raise_for_status()

@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from api import warm_up
+from api.settings import get_settings
 from knowledge_base.settings import log_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,6 +59,7 @@ class Stack:
             "FARUN_RASA_URL": self.rasa_url,
             "FARUN_RASA_TOKEN": self.token,
             "FARUN_ACTION_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "FARUN_TRACKER_STORE_URL": get_settings().tracker_store_url,  # bot/endpoints.yml: Rasa's SQL store
             "PYTHONPATH": str(ROOT),
         }
 

@@ -15,7 +15,18 @@ from fastapi.staticfiles import StaticFiles
 from api.admin.csrf import verify_csrf
 from api.admin.errors import install_handlers
 from api.admin.rendering import STATIC_DIR
-from api.admin.routes import accounts, audit, dashboard, entries, login, mediation, spreadsheets, unanswered
+from api.admin.routes import (
+    accounts,
+    audit,
+    consultations,
+    dashboard,
+    entries,
+    handoffs,
+    login,
+    services,
+    spreadsheets,
+    unanswered,
+)
 
 PAGE_ROUTERS = [
     login.router,
@@ -25,7 +36,9 @@ PAGE_ROUTERS = [
     spreadsheets.router,
     unanswered.router,
     dashboard.router,
-    mediation.router,
+    handoffs.router,
+    services.router,
+    consultations.router,
 ]
 
 

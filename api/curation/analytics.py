@@ -3,7 +3,8 @@
 Everything is computed from the ``turns`` table over a window of days ending
 today (Beijing days: ``local_time``); days without turns count as zero so charts show gaps. Handoff
 requests are the turns the bot answered with a handoff (asked for, or after
-repeated misunderstandings). The abstain rate is the share of legal questions
+repeated misunderstandings); the handoff queue's own figures (open now, median
+time to close) come from the ``handoff_requests`` table. The abstain rate is the share of legal questions
 (answered, offered a choice, referred or abstained) the bot declined to answer.
 """
 
@@ -12,13 +13,15 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actions.payload import NOT_USEFUL, USEFUL
 from api.curation.field_labels import AREA_NAMES
 from api.curation.local_time import beijing_date, utc_start_of
+from knowledge_base.store.handoffs import HandoffRequest, HandoffStatus
 from knowledge_base.store.models import Turn, utcnow
 
 QUESTION_KINDS = ("answer", "did_you_mean", "referral", "abstain")
@@ -72,16 +75,52 @@ class Dashboard:
         return self.useful / rated if rated else None
 
 
+@dataclass
+class HandoffFigures:
+    """Handoff requests: open now (not done), closed within the days shown, median hours from request to close."""
+
+    open: int
+    closed: int
+    median_hours: float | None
+
+
+def handoff_figures(session: Session, first: date, last: date) -> HandoffFigures:
+    """Open requests now; requests closed between ``first`` and ``last`` (Beijing days) and their median time."""
+    since, until = utc_start_of(first), utc_start_of(last + timedelta(days=1))
+    still_open = session.scalar(
+        select(func.count()).select_from(HandoffRequest).where(HandoffRequest.status != HandoffStatus.DONE.value)
+    )
+    closed = session.execute(
+        select(HandoffRequest.created_at, HandoffRequest.closed_at).where(
+            HandoffRequest.closed_at.is_not(None), HandoffRequest.closed_at >= since, HandoffRequest.closed_at < until
+        )
+    ).all()
+    hours = [(closed_at - created_at).total_seconds() / 3600 for created_at, closed_at in closed]
+    return HandoffFigures(still_open or 0, len(hours), median(hours) if hours else None)
+
+
 def _named(counts: Counter, names: dict[str, str]) -> list[tuple[str, int]]:
     return [(names.get(key, key) if key else UNKNOWN, count) for key, count in counts.most_common()]
 
 
+def today(now: datetime | None = None) -> date:
+    """Today in Beijing."""
+    return beijing_date(now or utcnow())
+
+
 def dashboard(session: Session, days: int = 30, now: datetime | None = None) -> Dashboard:
     """The figures for the last ``days`` days (today included)."""
-    today = beijing_date(now or utcnow())
-    window = [today - timedelta(days=offset) for offset in range(days - 1, -1, -1)]
-    since = utc_start_of(window[0])
-    rows = session.execute(select(Turn.at, Turn.kind, Turn.intent, Turn.area, Turn.feedback).where(Turn.at >= since))
+    last = today(now)
+    return between(session, last - timedelta(days=days - 1), last)
+
+
+def between(session: Session, first: date, last: date) -> Dashboard:
+    """The figures for the Beijing days ``first`` to ``last``, both included."""
+    window = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    since, until = utc_start_of(first), utc_start_of(last + timedelta(days=1))
+    rows = session.execute(
+        select(Turn.at, Turn.kind, Turn.intent, Turn.area, Turn.feedback).where(Turn.at >= since, Turn.at < until)
+    )
     per_day, handoffs, intents, areas, kinds, feedback = (Counter() for _ in range(6))
     for at, kind, intent, area, value in rows:
         day = beijing_date(at)

@@ -5,6 +5,13 @@ horizontal bars with percentages (intents, areas, topics) and ``split_bar``
 one bar split into named parts (有用/没用, answered/abstained). Text is set
 as SVG text, so the browser renders the Chinese labels with its own fonts;
 every label and title is escaped.
+
+Made for a phone first: the charts are ``WIDTH`` (320) units wide and scale
+with the card, so on a 360 px screen one unit is about one pixel and the
+14-unit labels stay at 12 px or more (``MIN_FONT`` in the browser test). Each
+chart carries its legend; a bar's label sits on its own line above the bar,
+so long names (a whole question) keep the full width instead of being cut to
+a few characters.
 """
 
 from __future__ import annotations
@@ -14,6 +21,9 @@ from html import escape
 
 PALETTE = ("#2f6fb3", "#e07b39", "#4c9f70", "#b8474f", "#7a5fa8", "#8c8c3a", "#3a8c8c", "#9e9e9e")
 FONT = 'font-family="sans-serif"'
+WIDTH = 320
+TEXT = 14  # font size of every label, in chart units (about px on a phone)
+CHAR = 14  # width of one Chinese character at that size; Latin digits take about half
 
 
 def _svg(width: int, height: int, title: str, body: list[str]) -> str:
@@ -27,18 +37,51 @@ def _percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-def column_chart(title: str, days: list[date], values: list[int], color: str = PALETTE[0], width: int = 480) -> str:
-    """One column per day, the maximum marked on the axis, a date label every few days."""
-    height, left, top, bottom = 200, 36, 12, 28
+def _text(x: float, y: float, content: str, anchor: str = "start", fill: str = "#222") -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{TEXT}" fill="{fill}" {FONT}>{content}</text>'
+    )
+
+
+def _text_width(text: str) -> float:
+    return sum(CHAR if ord(ch) > 0x2E7F else CHAR * 0.6 for ch in text)
+
+
+def _fit(text: str, width: float) -> str:
+    """``text`` cut with 「…」 to fit ``width`` units."""
+    if _text_width(text) <= width:
+        return text
+    while text and _text_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _legend(x: float, y: float, color: str, label: str) -> list[str]:
+    return [f'<rect x="{x:.1f}" y="{y - 11:.1f}" width="12" height="12" fill="{color}"/>', _text(x + 18, y, label)]
+
+
+def column_chart(
+    title: str,
+    days: list[date],
+    values: list[int],
+    color: str = PALETTE[0],
+    width: int = WIDTH,
+    legend: str | None = None,
+) -> str:
+    """One column per day, with a legend, the maximum marked on the axis and a date label every few days."""
+    top, bottom = 30, 24
+    left = 8 + int(_text_width(str(max(values, default=0))))
+    height = top + 140 + bottom
     plot_w, plot_h = width - left - 8, height - top - bottom
     peak = max(values, default=0) or 1
     step = plot_w / max(len(values), 1)
     body = [
+        *_legend(4, 16, color, escape(legend or title)),
         f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 8}" y2="{top + plot_h}" stroke="#999"/>',
-        f'<text x="{left - 4}" y="{top + 8}" text-anchor="end" font-size="11" {FONT}>{peak}</text>',
-        f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="11" {FONT}>0</text>',
+        _text(left - 4, top + 10, str(peak), "end"),
+        _text(left - 4, top + plot_h, "0", "end"),
     ]
-    label_every = max(1, len(days) // 5)
+    label_every = max(1, -(-len(days) // 4))  # at most about four dates on the axis
     for index, (day, value) in enumerate(zip(days, values)):
         bar_h = plot_h * value / peak
         x = left + index * step
@@ -46,41 +89,38 @@ def column_chart(title: str, days: list[date], values: list[int], color: str = P
             f'<rect x="{x + step * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.7:.1f}" '
             f'height="{bar_h:.1f}" fill="{color}"><title>{day.isoformat()}：{value}</title></rect>'
         )
-        if index % label_every == 0 or index == len(days) - 1:
-            body.append(
-                f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" font-size="11" {FONT}>'
-                f"{day.month}/{day.day}</text>"
-            )
+        if index % label_every == 0:
+            anchor = "start" if index == 0 else "middle"
+            body.append(_text(x + (0 if index == 0 else step / 2), height - 6, f"{day.month}/{day.day}", anchor))
     return _svg(width, height, title, body)
 
 
-def share_chart(title: str, pairs: list[tuple[str, int]], limit: int = 8, width: int = 480) -> str:
-    """Horizontal bars, largest first, each labelled with its count and share of the total."""
+def share_chart(title: str, pairs: list[tuple[str, int]], limit: int = 8, width: int = WIDTH) -> str:
+    """Horizontal bars, largest first: the name on its own line, under it the bar with count and share."""
     shown = pairs[:limit]
     total = sum(count for _, count in pairs)
-    row_h, label_w = 26, int(width * 0.4)
-    height = max(row_h * len(shown), row_h) + 8
+    row_h, top = 44, 26
+    height = top + max(row_h * len(shown), row_h) + 4
     peak = max((count for _, count in shown), default=0) or 1
-    body = [] if shown else [f'<text x="8" y="18" font-size="13" fill="#666" {FONT}>暂无数据</text>']
+    body = [*_legend(4, 16, PALETTE[0], "条数（占比）")]
+    if not shown:
+        body.append(_text(4, top + 20, "暂无数据", fill="#666"))
     for index, (label, count) in enumerate(shown):
-        y = 4 + index * row_h
-        bar_w = (width - label_w - 90) * count / peak
-        fits = (label_w - 12) // 13
-        shown_label = label if len(label) <= fits else label[: fits - 1] + "…"
+        y = top + index * row_h
+        figure = f"{count}（{_percent(count, total)}）"
+        bar_w = max((width - 8 - _text_width(figure) - 8) * count / peak, 2)
         body += [
-            f'<text x="{label_w - 6}" y="{y + 17}" text-anchor="end" font-size="13" {FONT}>'
-            f"{escape(shown_label)}<title>{escape(label)}</title></text>",
-            f'<rect x="{label_w}" y="{y + 4}" width="{bar_w:.1f}" height="{row_h - 8}" '
-            f'fill="{PALETTE[index % len(PALETTE)]}"/>',
-            f'<text x="{label_w + bar_w + 6:.1f}" y="{y + 17}" font-size="12" {FONT}>'
-            f"{count}（{_percent(count, total)}）</text>",
+            f'<text x="4" y="{y + 15}" font-size="{TEXT}" fill="#222" {FONT}>'
+            f"{escape(_fit(label, width - 8))}<title>{escape(label)}</title></text>",
+            f'<rect x="4" y="{y + 21}" width="{bar_w:.1f}" height="16" fill="{PALETTE[index % len(PALETTE)]}"/>',
+            _text(4 + bar_w + 6, y + 34, figure),
         ]
     return _svg(width, height, title, body)
 
 
-def split_bar(title: str, parts: list[tuple[str, int]], width: int = 480) -> str:
-    """One bar divided into ``parts`` in proportion, with a legend of counts and shares."""
-    bar_h = 28
+def split_bar(title: str, parts: list[tuple[str, int]], width: int = WIDTH) -> str:
+    """One bar divided into ``parts`` in proportion, with a legend line of count and share per part."""
+    bar_h, line_h = 28, 22
     total = sum(count for _, count in parts)
     body, x = [], 0.0
     if not total:
@@ -90,10 +130,5 @@ def split_bar(title: str, parts: list[tuple[str, int]], width: int = 480) -> str
         color = PALETTE[index % len(PALETTE)]
         body.append(f'<rect x="{x:.1f}" y="0" width="{part_w:.1f}" height="{bar_h}" fill="{color}"/>')
         x += part_w
-        legend_x = index * width // max(len(parts), 1)
-        body += [
-            f'<rect x="{legend_x}" y="{bar_h + 10}" width="12" height="12" fill="{color}"/>',
-            f'<text x="{legend_x + 18}" y="{bar_h + 21}" font-size="13" {FONT}>'
-            f"{escape(label)} {count}（{_percent(count, total)}）</text>",
-        ]
-    return _svg(width, bar_h + 30, title, body)
+        body += _legend(4, bar_h + 20 + index * line_h, color, f"{escape(label)} {count}（{_percent(count, total)}）")
+    return _svg(width, bar_h + 12 + line_h * len(parts), title, body)

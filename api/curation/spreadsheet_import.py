@@ -9,7 +9,8 @@ exported version); nothing is published, a reviewer still approves. A row equal
 to the entry's working copy or published copy is left alone, so importing an
 unchanged export creates no version. If any row fails, or on a dry run, the
 transaction is rolled back and the report lists each failing row (spreadsheet
-row number, header = row 1), its column when known, and the reason in Chinese.
+row number, header = row 1), its column when known, and the reason in Chinese; a
+quote not found in its article (「引文不在条文中」) comes with that article's text.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from api.curation.auth import require_role
 from api.curation.errors import CurationError
 from api.curation.spreadsheet_files import read_table
 from api.curation.spreadsheet_layout import CellError, match_header, parse_cells
+from api.curation.statute_picker import ArticleText, misquoted
 from knowledge_base.store.db import Database
 from knowledge_base.store.models import AuditEvent, EntryRow, User
 
@@ -37,6 +39,11 @@ class RowError(BaseModel):
     row: int = Field(description="spreadsheet row number; the header is row 1")
     column: str | None = Field(default=None, description="column label, when the problem is in one cell")
     reason: str
+    articles: list[ArticleText] = Field(
+        default_factory=list,
+        exclude=True,  # for the staff page only: the JSON report keeps its shape
+        description="the articles whose quotes were refused, with their text to quote from",
+    )
 
 
 class ImportReport(BaseModel):
@@ -128,7 +135,7 @@ def import_spreadsheet(
             try:
                 outcomes[_apply(session, actor, record, version)].append(record["id"])
             except CurationError as exc:
-                errors.append(RowError(row=number, reason=exc.message))
+                errors.append(RowError(row=number, reason=exc.message, articles=misquoted(record)))
         applied = not errors and not dry_run
         if applied:
             if outcomes["created"] or outcomes["updated"]:

@@ -77,6 +77,8 @@ def _answered_candidates(session: Session, sender: str, entry_id: str | None) ->
 def _enqueue(session: Session, turn: Turn, payload: dict) -> None:
     if turn.kind == "abstain":
         unanswered.enqueue(session, turn.text, "abstain", turn, payload.get("candidates") or [])
+    elif turn.kind == "referral" and not turn.entry_ids:  # referred with nothing to show: demand staff can meet
+        unanswered.enqueue(session, turn.text, "referred", turn, payload.get("candidates") or [])
     elif turn.kind in FALLBACK_KINDS and turn.intent == FALLBACK_INTENT:
         unanswered.enqueue(session, turn.text, "fallback", turn, [])
     elif turn.kind == "feedback" and turn.feedback == NOT_USEFUL and payload.get("question"):

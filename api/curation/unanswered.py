@@ -1,4 +1,5 @@
-"""The unanswered-question queue: questions the bot abstained on, fell back on or got 没用 for, and what staff do.
+"""The unanswered-question queue: questions the bot abstained on, referred elsewhere with nothing to show, fell back
+on or got 没用 for, and what staff do.
 
 Turns join an open item with the same (masked) question text, which counts
 the repeats. Staff act on one item, optionally closing further items of its
@@ -27,7 +28,12 @@ from knowledge_base.store.models import AuditEvent, EntryRow, QueueStatus, Role,
 if TYPE_CHECKING:
     from knowledge_base.retrieval.embedder import Embedder
 
-REASON_NAMES = {"abstain": "没有把握未作答", "fallback": "没有理解", "not_useful": "用户反馈没用"}
+REASON_NAMES = {
+    "abstain": "没有把握未作答",
+    "referred": "不在服务范围，已转介",
+    "fallback": "没有理解",
+    "not_useful": "用户反馈没用",
+}
 STATUS_NAMES = {
     QueueStatus.OPEN: "待处理",
     QueueStatus.DRAFTED: "已转为草稿",

@@ -6,9 +6,11 @@ they submitted or wrote any version of since the entry was last published.
 Every save is validated like ``farun kb validate``
 (schema, citations and verbatim quotes; reasons in Chinese naming the field)
 and stored as a new version; submitting also needs a citation and at least
-three questions (a draft may start with one, e.g. from the unanswered queue). Each
+three questions (a draft may start with one, e.g. from the unanswered queue). A new
+entry without an id gets one made from its area and title (``entry_ids``). Each
 change must name the ``lock_version`` it was based on; a stale one is a 409
-conflict that leaves both copies intact. Publishing or archiving bumps the
+conflict that leaves both copies intact. Staff see one version number: the
+count of saved versions (``content_version``), never the lock version. Publishing or archiving bumps the
 served-content revision so running retrievers rebuild.
 """
 
@@ -22,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.curation.auth import require_role
+from api.curation.entry_ids import generate_id
 from api.curation.errors import CurationError
 from api.curation.field_labels import relabelled
 from api.curation.messages import problem_texts
@@ -60,6 +63,11 @@ def _add_version(row: EntryRow, data: dict, actor: User) -> None:
     row.versions.append(EntryVersion(number=len(row.versions) + 1, data=data, author_id=actor.id))
 
 
+def content_version(row: EntryRow) -> int:
+    """The version number staff see: how many versions of the content were saved (the history's last number)."""
+    return len(row.versions)
+
+
 def get_entry(session: Session, slug: str) -> EntryRow:
     row = session.scalar(select(EntryRow).where(EntryRow.slug == slug))
     if row is None:
@@ -72,7 +80,7 @@ def _locked(session: Session, slug: str, expected_version: int) -> EntryRow:
     if row.lock_version != expected_version:
         raise CurationError(
             409,
-            f"保存冲突：该条目已被其他人修改（当前版本 {row.lock_version}，您基于的是版本 {expected_version}）。"
+            f"保存冲突：您打开页面后，该条目已被其他人修改（最新为版本 {content_version(row)}）。"
             "您的修改未保存，他人的修改也未被覆盖；请保留您的内容，刷新后在最新版本上重新修改。",
             {"current_version": row.lock_version, "current_data": row.data, "state": row.state},
         )
@@ -86,6 +94,8 @@ def _require_state(row: EntryRow, action: str, *states: State) -> None:
 
 def create_entry(session: Session, actor: User, data: dict) -> EntryRow:
     require_role(actor, *WRITERS)
+    if not str(data.get("id") or "").strip():
+        data = {**data, "id": generate_id(session, str(data.get("area") or ""), str(data.get("title") or ""))}
     record = validate_data(session, data)
     if session.scalar(select(EntryRow.id).where(EntryRow.slug == record["id"])):
         raise CurationError(409, f"条目编号“{record['id']}”已被使用，请换一个")

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse
 
-from api import conversation
+from api import conversation, rate_limits
 from api.curation.turns import TurnLog
 from api.dependencies import rasa_client, turn_log_for
 from api.models import ChatRequest, ChatResponse, ConversationState, SenderRequest
@@ -24,13 +25,16 @@ router = APIRouter(prefix="/api", tags=["chat"])
 STATE_UNAVAILABLE = "对话服务暂时连不上，请稍后再试。"
 
 
-@router.post("/chat", response_model=ChatResponse)
+@router.post("/chat", response_model=ChatResponse, responses={429: {"description": "too many messages"}})
 async def chat(
     request: ChatRequest,
+    http: Request,
     rasa: RasaClient = Depends(rasa_client),
     turns: TurnLog | None = Depends(turn_log_for("web")),
     warm_up: bool = Depends(is_warm_up),
-) -> ChatResponse:
+) -> ChatResponse | JSONResponse:
+    if not warm_up and (refusal := await rate_limits.chat_refusal(http, request.sender)):
+        return refusal  # a ChatResponse with a polite reply, HTTP 429
     return await conversation.converse(rasa, turns, request.sender, request.message, record=not warm_up)
 
 

@@ -10,25 +10,26 @@ the server keeps one verdict per answer of a conversation, the latest
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
-from api import verdicts
+from api import rate_limits, verdicts
 from api.curation.turns import TurnLog
 from api.dependencies import turn_log_for
+from api.models import SenderId, UnicodeText
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 router = APIRouter(tags=["web"])
 
 
-class FeedbackRequest(BaseModel):
-    sender: str = Field(min_length=1, max_length=128)
+class FeedbackRequest(BaseModel):  # every field bounded: a feedback row never grows with what a client sends
+    sender: SenderId
     value: Literal["useful", "not_useful"]
-    entry_ids: list[str] = Field(default=[], max_length=10)
-    question: str = Field(default="", max_length=2000)
+    entry_ids: list[Annotated[str, Field(max_length=128)]] = Field(default=[], max_length=10)
+    question: UnicodeText = Field(default="", max_length=2000)
     answer: str | None = Field(
         default=None,
         min_length=1,
@@ -48,10 +49,12 @@ def index() -> FileResponse:
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
 
 
-@router.post("/api/feedback", response_model=FeedbackResponse)
+@router.post("/api/feedback", response_model=FeedbackResponse, responses={429: {"description": "too much feedback"}})
 async def feedback(
-    request: FeedbackRequest, turn_log: TurnLog | None = Depends(turn_log_for("web"))
-) -> FeedbackResponse:
+    request: FeedbackRequest, http: Request, turn_log: TurnLog | None = Depends(turn_log_for("web"))
+) -> FeedbackResponse | JSONResponse:
+    if refusal := await rate_limits.feedback_refusal(http, request.sender):
+        return refusal
     if turn_log is not None:
         verdict = verdicts.Verdict(
             sender=request.sender,

@@ -47,6 +47,7 @@ MENU_TOPICS = {
     "TOPIC_FAMILY": "离婚财产怎么分割",
     "TOPIC_LEGAL_AID": "怎么申请法律援助",
     "TOPIC_MEDIATION": "邻里纠纷怎么调解",
+    "TOPIC_LEGISLATION": "立法意见征集",
 }
 CHOICE_TTL = 30 * 60
 

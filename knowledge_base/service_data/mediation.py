@@ -1,59 +1,34 @@
 """``knowledge_base/services/mediation.yml``: the district's mediation bodies, the disputes each takes, cited notes.
 
-Address, phone and opening hours of a body are empty until staff enter them
-(``knowledge_base/store/contacts.py``); ``with_contacts`` lays those over the
-YAML. The phone rule (a 0519 landline, a mobile number or a national hotline)
-refuses invented-looking contacts wherever a body is built.
+Address, phone, opening hours and map description of a body are empty until
+staff enter them on /admin/services (``knowledge_base/store/services.py``);
+``with_contacts`` lays those over the YAML. The contact rules are the
+directory's (``ContactFields``: a 0519 landline, a mobile number or a national
+hotline), so invented-looking contacts are refused wherever a body is built.
 """
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from knowledge_base.schema import Citation
 from knowledge_base.service_data.base import StrictModel, load_service
+from knowledge_base.service_data.directory import PHONE, URL, ContactFields
+
+__all__ = ["NO_CONTACT", "PHONE", "URL", "Body", "Dispute", "MediationData", "mediation_data", "with_contacts"]
 
 NO_CONTACT = "地址、电话：可拨打12348公共法律服务热线，或向所在村（社区）询问"
-# A staff-entered phone: a Changzhou landline (0519 + 8 digits), a mobile number, or a national hotline.
-PHONE = re.compile(r"^(0519-?[1-9]\d{7}|1[3-9]\d{9}|12348|12333|12315)$")
-URL = re.compile(r"(?i)https?:|www\.|\b[a-z0-9-]+\.(com|cn|net|org|gov)\b")
 
 
-class Body(StrictModel):
+class Body(ContactFields):
     id: str
     name: str = Field(min_length=4)
     handles: str
-    address: str = Field("", max_length=100)
-    phone: str = ""
-    hours: str = Field("", max_length=50)  # opening hours, optional
-
-    @field_validator("phone")
-    @classmethod
-    def _phone_is_real_looking(cls, phone: str) -> str:
-        phone = phone.strip()
-        if phone and not PHONE.match(phone):
-            raise ValueError(f"phone {phone!r} is not a 0519 landline, a mobile number or a national hotline")
-        return phone
-
-    @field_validator("address", "hours")
-    @classmethod
-    def _no_links(cls, text: str) -> str:
-        if URL.search(text):
-            raise ValueError(f"{text!r} contains a web address")
-        return text.strip()
 
     def contact(self) -> str:
-        if not self.address and not self.phone:
-            return NO_CONTACT
-        parts = [
-            f"地址：{self.address}" if self.address else "",
-            f"电话：{self.phone}" if self.phone else "",
-            f"开放时间：{self.hours}" if self.hours else "",
-        ]
-        return "，".join(part for part in parts if part)
+        return self.contact_parts() if self.has_contact() else NO_CONTACT
 
 
 class Dispute(StrictModel):

@@ -7,10 +7,9 @@ increases on every change and is the optimistic-locking token. The single
 ``kb_revision`` row counts changes to the served content so that running
 processes can notice and rebuild their retrievers. ``turns`` logs every chat
 turn (masked text, hashed sender) and ``unanswered`` is the staff queue of
-questions the bot abstained on, fell back on or got 没用 for. ``mediation_contacts``
-holds the address, phone and opening hours staff entered for a mediation body
-(keyed by its id in knowledge_base/services/mediation.yml), which replace the
-YAML's contact for that body.
+questions the bot abstained on, fell back on or got 没用 for. The staff-entered
+contacts of the services directory (mediation bodies included) are the
+``service_contacts`` table of knowledge_base/store/services.py.
 """
 
 from __future__ import annotations
@@ -187,15 +186,5 @@ class UnansweredItem(Base):
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
-class MediationContact(Base):
-    """Staff-entered contact of one mediation body; replaces the YAML's address and phone for that body."""
-
-    __tablename__ = "mediation_contacts"
-
-    body_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    address: Mapped[str] = mapped_column(String(200), default="")
-    phone: Mapped[str] = mapped_column(String(32), default="")
-    hours: Mapped[str] = mapped_column(String(100), default="")
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
-    updated_by: Mapped[User | None] = relationship()
+import knowledge_base.store.handoffs  # noqa: E402,F401  (registers handoff_requests in Base.metadata)
+import knowledge_base.store.services  # noqa: E402,F401  (registers service_contacts in Base.metadata)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from api.verdicts import ANSWER_KEY
 from knowledge_base.store.models import Turn
 from knowledge_base.store.seed import open_seeded_database
+from tests.browser.chat_page import click
 
 
 @pytest.fixture(scope="module")
@@ -157,26 +158,29 @@ def test_feedback_is_one_verdict_per_answer_that_can_be_changed(page):
     expect(restored.get_by_role("button", name="没用")).to_have_attribute("aria-pressed", "true")
 
 
-def test_a_did_you_mean_shows_its_choices_before_any_statute_text(page, stack):
-    """The bot rarely needs to ask, so its did-you-mean is served to the page once, built from a real answer."""
+def test_a_did_you_mean_shows_its_choices_before_any_statute_text(new_page, stack, kb):
+    """The bot rarely needs to ask, so its did-you-mean is served to the page once, built from a real answer and an
+    entry the bot has just listed: a ``/…`` payload is accepted only when the bot offered it (api.offered_buttons)."""
     real = httpx.post(
         f"{stack.api_url}/api/chat",
         json={"sender": "web-dym-source", "message": "老板拖欠工资三个月了怎么办"},
         timeout=60,
     ).json()
     answer = next(reply for reply in real["replies"] if reply["kind"] == "answer")
-    entry_id = answer["entry_ids"][0]
+    entry = kb.by_id()["elderly-support-refuse"]
+    page = new_page()
+    page.goto(stack.api_url + "/")
+    menu = click(page, page.locator(".chip", has_text="银龄港湾"))
+    listed = click(page, menu.locator(".choices button", has_text="子女赡养"))
+    expect(listed.locator(".choices button", has_text=entry.title)).to_have_count(1)  # offered by the real bot
     offer = {
         "text": "您想问的是哪一个？请点选：",
         "buttons": [
-            {
-                "title": answer["text"].split("\n")[0].strip("【】"),
-                "payload": '/choose_entry{"entry_id": "%s"}' % entry_id,
-            },
+            {"title": entry.title, "payload": '/choose_entry{"entry_id": "%s"}' % entry.id},
             {"title": "都不是", "payload": "/none_of_these"},
         ],
         "kind": "did_you_mean",
-        "entry_ids": [entry_id],
+        "entry_ids": [entry.id],
         "citations": answer["citations"],
     }
     body = {"sender": real["sender"], "intent": "wage_arrears", "confidence": 0.5, "replies": [offer]}

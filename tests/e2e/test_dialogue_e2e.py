@@ -87,9 +87,24 @@ def test_answer_offers_feedback_and_the_click_is_recorded(chat):
 def test_choosing_an_entry_answers_that_entry(chat, kb):
     sender = _sender()
     entry = kb.by_id()["elderly-support-refuse"]
-    response = chat(sender, '/choose_entry{"entry_id": "elderly-support-refuse"}')
+    menu = chat(sender, "/elderly_menu")  # a listed entry's button is only accepted once the bot has offered it
+    topic = next(b for b in menu["replies"][0]["buttons"] if b["title"] == "子女赡养")
+    listed = chat(sender, topic["payload"])["replies"][0]["buttons"]
+    response = chat(sender, next(b["payload"] for b in listed if f'"{entry.id}"' in b["payload"]))
     reply = next(r for r in response["replies"] if r["kind"] == "answer")
     assert reply["entry_ids"] == [entry.id] and entry.title in reply["text"]
+
+
+def test_a_payload_the_bot_did_not_offer_is_not_executed(chat):
+    """Typed ``/restart`` or ``/feedback{…}`` neither resets the form nor files feedback: a polite 没看懂."""
+    sender = _sender()
+    asked = chat(sender, "帮我看看能不能申请法律援助")
+    assert "第1步" in _text(asked)
+    for typed in ("/restart", '/feedback{"feedback_value": "not_useful"}'):
+        assert [reply["kind"] for reply in chat(sender, typed)["replies"]] == ["not_understood"]
+    assert _records("feedback", sender) == []
+    choice = next(b for r in asked["replies"] for b in r["buttons"] if "讨要工资" in b["title"])
+    assert "第2步" in _text(chat(sender, choice["payload"]))  # the form was not reset: its first question's button
 
 
 def test_elderly_menu_leads_to_an_faq_answer(chat):

@@ -140,7 +140,8 @@ def test_asking_for_mediation_during_the_check_switches_flows(chat):
     talk = Conversation(chat, "legal-aid-to-mediation")
     talk.say("帮我看看能不能申请法律援助")
     talk.say('/legal_aid_check{"legal_aid_matter": "support_payment"}')
-    routed = result(talk.say('/mediation_routing{"mediation_dispute": "family"}'), "mediation_routing")
+    asked = talk.say("/mediation_routing")  # the page's 找调解 chip
+    routed = result(talk.click(asked, "婚姻家庭"), "mediation_routing")
     assert "婚姻家庭纠纷人民调解委员会" in routed["text"] and "家事调解工作室" in routed["text"]
     again = talk.say("帮我看看能不能申请法律援助")
     assert "第1步" in text(again)  # the earlier answers do not carry over
@@ -148,7 +149,7 @@ def test_asking_for_mediation_during_the_check_switches_flows(chat):
 
 def test_the_elderly_menu_and_mediation_answers_lead_on_to_the_flows(chat):
     talk = Conversation(chat, "menus-to-flows")
-    menu = talk.say('/elderly_menu{"elderly_topic": "法律援助"}')
+    menu = talk.click(talk.say("/elderly_menu"), "法律援助")
     assert "帮我看看能不能申请法律援助" in titles(menu)
     answer = talk.say("人民调解达成的协议去法院确认要怎么办")
     if answer["replies"][0]["entry_ids"] and answer["replies"][0]["entry_ids"][0].startswith("legalsvc-mediation-"):

@@ -1,4 +1,4 @@
-"""End to end: a contact saved on /admin/mediation is in the bot's next mediation answer, without a restart.
+"""End to end: a contact saved on /admin/services is in the bot's next mediation answer, without a restart.
 
 Uses the stack's own database: a fresh reviewer signs in to the staff page
 of the running API (cookies and CSRF token as a browser), saves the address,
@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import delete, select
 
 from api.curation import auth
-from knowledge_base.store.models import ApiToken, AuditEvent, LoginAttempt, MediationContact, Role, User
+from knowledge_base.store.models import ApiToken, AuditEvent, LoginAttempt, Role, User
 from knowledge_base.store.seed import open_seeded_database
+from knowledge_base.store.services import ServiceContact
 
 PASSWORD = "e2e-password-1"
 QUESTION = "跟小区物业有矛盾 能找哪里调解"
@@ -43,7 +44,7 @@ def reviewer(stack):
     yield name
     with database.session() as session:
         user_id = session.scalar(select(User.id).where(User.username == name))
-        session.execute(delete(MediationContact).where(MediationContact.updated_by_id == user_id))
+        session.execute(delete(ServiceContact).where(ServiceContact.updated_by_id == user_id))
         session.execute(delete(AuditEvent).where(AuditEvent.actor_id == user_id))
         session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
         session.execute(delete(LoginAttempt).where(LoginAttempt.username == name))
@@ -60,12 +61,12 @@ def test_a_contact_saved_on_the_page_is_in_the_next_answer(stack, chat, reviewer
         browser.post(
             "/admin/login", data={"username": reviewer, "password": PASSWORD, "csrf_token": csrf_of(login.text)}
         )
-        page = browser.get("/admin/mediation")
+        page = browser.get("/admin/services")
         assert page.status_code == 200 and "物业纠纷调解工作室" in page.text
         saved = browser.post(
-            "/admin/mediation/property", data={**CONTACT, "csrf_token": csrf_of(page.text)}, follow_redirects=True
+            "/admin/services/property", data={**CONTACT, "csrf_token": csrf_of(page.text)}, follow_redirects=True
         )
-        assert saved.status_code == 200 and "调解组织联系方式已保存" in saved.text
+        assert saved.status_code == 200 and "联系方式已保存" in saved.text
     text = routing_text(chat, sender)
     assert "物业纠纷调解工作室" in text
     assert "地址：钟楼区某路1号，电话：0519-86001234，开放时间：工作日 9:00-17:00" in text

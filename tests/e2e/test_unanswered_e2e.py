@@ -25,8 +25,7 @@ from knowledge_base.store.seed import open_seeded_database
 PHONE = "13912345678"
 PASSWORD = "e2e-queue-password"
 WAGE_QUESTION = f"老板拖欠我三个月工资怎么办，我电话{PHONE}"
-# Topical questions the knowledge base has no close entry for; the bot should abstain on at least one.
-# Questions no entry answers. The bot must abstain on at least one; since the topical blend it answers more
+# Questions no entry answers. The bot must abstain on or refer at least one; since the topical blend it answers more
 # off-topic questions from a loosely related entry (the 无人机 one from copyright registration) — a known weakness.
 HARD_QUESTIONS = ["月球上的土地能买卖吗", "海底电缆被渔船挂断了谁赔", "我们公司的无人机飞行需要什么审批"]
 
@@ -76,12 +75,15 @@ def test_abstentions_and_not_useful_feedback_reach_the_queue_and_the_dashboard(c
         assert answered, "the wage question should be answered"
         sent.append('/feedback{"feedback_value": "not_useful"}')
         assert chat(sender, sent[-1])["replies"][0]["kind"] == "feedback"
-        abstained = []
+        abstained, referred = [], []  # not answered: abstained, or referred elsewhere with nothing to show
         for question in HARD_QUESTIONS:
             sent.append(question)
-            if any(r["kind"] == "abstain" for r in chat(sender, question)["replies"]):
+            replies = chat(sender, question)["replies"]
+            if any(r["kind"] == "abstain" for r in replies):
                 abstained.append(question)
-        assert abstained, f"the bot answered every one of {HARD_QUESTIONS}"
+            elif any(r["kind"] == "referral" and not r["entry_ids"] for r in replies):
+                referred.append(question)
+        assert abstained or referred, f"the bot answered every one of {HARD_QUESTIONS}"
 
         items = queued(client)
         masked = WAGE_QUESTION.replace(PHONE, "139****5678")
@@ -90,8 +92,8 @@ def test_abstentions_and_not_useful_feedback_reach_the_queue_and_the_dashboard(c
         assert not_useful["reason"] == "not_useful"
         assert [c["id"] for c in not_useful["candidates"]] == answered[0]["entry_ids"][:1]
         assert 0 < not_useful["candidates"][0]["score"] <= 1
-        for question in abstained:
-            assert items[question]["reason"] == "abstain"
+        for question in abstained + referred:
+            assert items[question]["reason"] == ("abstain" if question in abstained else "referred")
             candidates = items[question]["candidates"]
             assert candidates and candidates[0]["score"] < DEFAULT_THRESHOLD  # the best-ranked hit was not sure
             assert all(c["title"] and 0 < c["score"] < 1 for c in candidates)

@@ -166,9 +166,14 @@ def test_reject_needs_a_comment_and_shows_it_to_the_editor(staff):
     page = editor.post("/admin/entries/new", editor_form())
     editor.post("/admin/entries/wage-late-test/submit", {"version": version_on(page)})
     page = reviewer.get("/admin/entries/wage-late-test")
-    empty = reviewer.post("/admin/entries/wage-late-test/reject", {"version": version_on(page), "comment": " "})
+    empty = reviewer.post(
+        "/admin/entries/wage-late-test/reject", {"version": version_on(page), "comment": " ", "confirm": "1"}
+    )
     assert empty.status_code == 422 and "退回时必须填写修改意见" in empty.text
-    reviewer.post("/admin/entries/wage-late-test/reject", {"version": version_on(page), "comment": "请补充仲裁时效"})
+    reviewer.post(
+        "/admin/entries/wage-late-test/reject",
+        {"version": version_on(page), "comment": "请补充仲裁时效", "confirm": "1"},
+    )
     assert "请补充仲裁时效" in editor.get("/admin/entries/wage-late-test").text
 
 
@@ -340,10 +345,12 @@ def test_every_audited_action_has_a_chinese_name(app, staff):
     page = editor.post("/admin/entries/wage-late-test", {**editor_form(tags="拖欠工资"), "version": version_on(page)})
     page = editor.post("/admin/entries/wage-late-test/submit", {"version": version_on(page)})
     page = reviewer.get("/admin/entries/wage-late-test")
-    page = reviewer.post("/admin/entries/wage-late-test/reject", {"version": version_on(page), "comment": "请补充"})
+    page = reviewer.post(
+        "/admin/entries/wage-late-test/reject", {"version": version_on(page), "comment": "请补充", "confirm": "1"}
+    )
     page = editor.post("/admin/entries/wage-late-test/submit", {"version": version_on(editor.get(page.url.path))})
     page = reviewer.post("/admin/entries/wage-late-test/approve", {"version": version_on(reviewer.get(page.url.path))})
-    reviewer.post("/admin/entries/wage-late-test/archive", {"version": version_on(page)})
+    reviewer.post("/admin/entries/wage-late-test/archive", {"version": version_on(page), "confirm": "1"})
     boss.get("/admin/accounts")
     boss.post("/admin/accounts", {"username": "newbie", "password": PASSWORD, "role": "editor"})
     boss.post(f"/admin/accounts/{account_id(boss.page.text, 'newbie')}/role", {"role": "reviewer"})

@@ -138,6 +138,19 @@ def test_an_abstention_is_queued_with_its_candidates_and_repeats_join_it(session
     assert all(c["id"] and c["title"] and 0 < c["score"] < 1 for c in item.candidates)
 
 
+def test_a_referral_with_nothing_to_show_is_queued_but_one_with_an_orientation_entry_is_not(session, kb, retriever):
+    question = "月球上的土地能买卖吗"
+    candidates = render.candidates(retriever.search(question, Collection.FAQ, k=3).hits)
+    bare = payload.build("referral", "out_of_scope", [], [], candidates=candidates)
+    record_turn(session, "web", "a", question, "out_of_scope", 0.9, rasa_reply("a", render.out_of_scope_text(), bare))
+    oriented = next(entry for entry in kb.entries if entry.area.value == "other_topics")
+    shown = payload.build("referral", "out_of_scope", [oriented], [0.8])
+    record_turn(session, "web", "b", "离婚孩子归谁", "out_of_scope", 0.9, rasa_reply("b", "…", shown))
+    [item] = open_items(session)
+    assert (item.question, item.reason, item.count) == (question, "referred", 1)
+    assert len(item.candidates) == 3
+
+
 def test_fallbacks_are_queued_but_an_asked_for_handoff_is_not(session):
     record_turn(
         session,

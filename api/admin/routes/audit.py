@@ -28,7 +28,19 @@ ACTION_NAMES = {
     "unanswered_drafted": "待解决问题转为新条目草稿",
     "unanswered_attached": "待解决问题加为条目问法",
     "unanswered_dismissed": "忽略待解决问题",
+    "handoff_open": "新的转人工请求",
+    "handoff_callback": "群众留下回电号码",
+    "handoff_assign": "接手转人工请求",
+    "handoff_note": "填写转人工备注",
+    "handoff_close": "转人工处理完毕（删除回电号码）",
+    "handoff_purge": "删除超过30天的回电号码",
     "mediation_contact": "修改调解组织联系方式",
+    "service_contact": "修改服务机构联系方式",
+    "consultation_create": "新建立法意见征集",
+    "consultation_publish": "发布立法意见征集",
+    "consultation_close": "结束立法意见征集",
+    "consultation_handle": "处理群众意见",
+    "consultation_feedback": "发布意见采纳情况",
 }
 
 

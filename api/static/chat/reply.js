@@ -5,6 +5,7 @@
 import { citationList } from "./citations.js";
 import { choiceButtons } from "./choices.js";
 import { feedbackButtons } from "./feedback.js";
+import { callbackForm } from "./handoff.js";
 
 const CHOICES_FIRST = new Set(["did_you_mean"]);
 
@@ -26,5 +27,6 @@ export function renderReply(body, item, actions) {
   if (reply.kind === "answer") {
     parts.push(feedbackButtons(item, function (value) { return actions.judge(item, value); }, actions.save));
   }
+  if (reply.kind === "handoff" && reply.handoff_id) parts.push(callbackForm(item, actions.save));
   parts.forEach(function (part) { body.appendChild(part); });
 }
