@@ -402,6 +402,17 @@ def ranked(text: str, ranking: list[dict], hits: list, policy) -> tuple[list[Can
     return rerank(global_fusion(hits), prior, asker), threshold_judge(policy), asker
 
 
+def _did_you_mean(offered: list[Candidate], candidates: list[Candidate], asker: Side | None) -> Decision:
+    """Offer ``offered`` to choose from (did-you-mean)."""
+    return Decision(
+        "did_you_mean",
+        [c.entry for c in offered],
+        [c.hit.dense for c in offered],
+        candidates=candidates[:3],
+        side=asker,
+    )
+
+
 def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "topical") -> Decision:
     """The answer to a legal question from every collection's ``hits`` (``origin``: topical, out_of_scope, fallback).
 
@@ -423,13 +434,7 @@ def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "to
         # The NLU could not tell the topic: answer only when retrieval is clearly right, else let the user choose.
         offered = judge.offered(candidates)
         if len(offered) >= 2:
-            return Decision(
-                "did_you_mean",
-                [c.entry for c in offered],
-                [c.hit.dense for c in offered],
-                candidates=candidates[:3],
-                side=asker,
-            )
+            return _did_you_mean(offered, candidates, asker)
         return Decision("abstain", candidates=candidates[:3], side=asker)
     if origin == "out_of_scope" and top.entry.area not in REFERRAL_AREAS | {Area.LEGAL_SERVICES}:
         if not judge.answer(top, True):
@@ -441,13 +446,7 @@ def decide(text: str, ranking: list[dict], hits: list, policy, origin: str = "to
         return Decision("referral", [top.entry], [top.hit.dense], candidates=candidates[:3], side=asker)
     offered = judge.offered([c for c in candidates if OPPOSITE.get(asker) is not c.entry.side])  # type: ignore[arg-type]
     if len(offered) >= 2 and judge.unsure(offered):
-        return Decision(
-            "did_you_mean",
-            [c.entry for c in offered],
-            [c.hit.dense for c in offered],
-            candidates=candidates[:3],
-            side=asker,
-        )
+        return _did_you_mean(offered, candidates, asker)
     return Decision(
         "answer",
         [top.entry],
