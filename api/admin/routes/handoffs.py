@@ -80,7 +80,8 @@ templates.env.globals["open_handoff_count"] = open_handoff_count
 
 
 def _filters(status: str = ACTIVE, channel: str = "", callback: str = "") -> HandoffFilters:
-    """The list's filters from the query; an unknown value is refused with a Chinese 422 page."""
+    """The list's filters from the query (a dependency of every route of the queue); an unknown value is refused
+    with a Chinese 422 page."""
     try:
         return HandoffFilters(status=status or ACTIVE, channel=channel, callback=callback)
     except ValidationError:
@@ -144,14 +145,12 @@ def _page(
 @router.get("/handoffs")
 def handoff_queue(
     request: Request,
-    status: str = ACTIVE,
-    channel: str = "",
-    callback: str = "",
     page: int = 1,
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
+    filters: HandoffFilters = Depends(_filters),
 ) -> Response:
-    return _page(request, session, user, _filters(status, channel, callback), page)
+    return _page(request, session, user, filters, page)
 
 
 def _act(
@@ -177,14 +176,11 @@ def _act(
 def assign(
     request_id: RowId,
     request: Request,
-    status: str = ACTIVE,
-    channel: str = "",
-    callback: str = "",
     page: int = 1,
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
+    filters: HandoffFilters = Depends(_filters),
 ) -> Response:
-    filters = _filters(status, channel, callback)
     return _act(
         request, session, user, request_id, filters, page, lambda row: handoffs.assign(session, user, row), "assigned"
     )
@@ -194,15 +190,12 @@ def assign(
 def note(
     request_id: RowId,
     request: Request,
-    status: str = ACTIVE,
-    channel: str = "",
-    callback: str = "",
     page: int = 1,
     text: str = Form(""),
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
+    filters: HandoffFilters = Depends(_filters),
 ) -> Response:
-    filters = _filters(status, channel, callback)
     save = lambda row: handoffs.save_note(session, user, row, text)  # noqa: E731
     return _act(request, session, user, request_id, filters, page, save, "noted")
 
@@ -211,14 +204,11 @@ def note(
 def close(
     request_id: RowId,
     request: Request,
-    status: str = ACTIVE,
-    channel: str = "",
-    callback: str = "",
     page: int = 1,
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
+    filters: HandoffFilters = Depends(_filters),
 ) -> Response:
-    filters = _filters(status, channel, callback)
     return _act(
         request, session, user, request_id, filters, page, lambda row: handoffs.close(session, user, row), "closed"
     )
