@@ -251,30 +251,29 @@ def _consultation(session: Session, consultation_id: int) -> store.Consultation:
         raise _refused(exc) from None
 
 
+def _step(session: Session, user: User, consultation_id: int, step, done: str) -> Response:
+    """One lifecycle step (``store.publish`` or ``store.close``), committed, back to the consultation's page."""
+    consultation = _consultation(session, consultation_id)
+    try:
+        step(session, user, consultation)
+    except store.ConsultationError as exc:
+        raise _refused(exc) from None
+    session.commit()
+    return redirect(f"{LIST}/{consultation_id}", done=done)
+
+
 @router.post("/consultations/{consultation_id}/publish")
 def publish_consultation(
     consultation_id: int, user: User = Depends(may_write), session: Session = Depends(db_session)
 ) -> Response:
-    consultation = _consultation(session, consultation_id)
-    try:
-        store.publish(session, user, consultation)
-    except store.ConsultationError as exc:
-        raise _refused(exc) from None
-    session.commit()
-    return redirect(f"{LIST}/{consultation_id}", done="published")
+    return _step(session, user, consultation_id, store.publish, "published")
 
 
 @router.post("/consultations/{consultation_id}/close")
 def close_consultation(
     consultation_id: int, user: User = Depends(may_write), session: Session = Depends(db_session)
 ) -> Response:
-    consultation = _consultation(session, consultation_id)
-    try:
-        store.close(session, user, consultation)
-    except store.ConsultationError as exc:
-        raise _refused(exc) from None
-    session.commit()
-    return redirect(f"{LIST}/{consultation_id}", done="closed")
+    return _step(session, user, consultation_id, store.close, "closed")
 
 
 @router.post("/consultations/{consultation_id}/comments/{comment_id}")
