@@ -14,6 +14,7 @@ button (or 「第一个」「第二个」) picked.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -24,6 +25,7 @@ from actions import legal_aid, mediation, payload, render, routing, services
 from actions.feedback import feedback_buttons
 from actions.handoff import handoff_payload, handoff_text
 from actions.knowledge import knowledge_base, retriever
+from knowledge_base.numerals import ARTICLE_PATTERN
 from knowledge_base.schema import Entry
 
 HANDOFF_AFTER_FALLBACKS = 2
@@ -239,6 +241,11 @@ class ActionAnswerEntry(Action):
         return "action_answer_entry"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list:
+        if tracker.get_slot("legislation_reading") and re.search(ARTICLE_PATTERN, _user_text(tracker)):
+            # 「第一条」 while a draft is open is its article, not "the first one" of an earlier offer
+            from actions.legislation import ActionLegislation  # imported here: legislation builds on this module
+
+            return ActionLegislation().run(dispatcher, tracker, domain)
         entry_id = chosen_entry_id(
             tracker.get_slot("entry_id"), _user_text(tracker), tracker.get_slot("offered_entry_ids") or []
         )

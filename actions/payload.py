@@ -13,7 +13,11 @@ object under ``custom.farun``:
 - ``citations``: each cited article with its verbatim quote and link;
 - kind-specific extras (``candidates`` of an abstention, ``value``,
   ``entry_id`` and ``question`` of feedback, ``reason`` and ``last_question``
-  of a handoff, …).
+  of a handoff, ``consultation`` and ``article`` of a ``COMMENT_PROMPT`` …).
+
+A ``COMMENT_PROMPT`` reply asks for an opinion on a consultation (``article``:
+the article's id, None for the whole draft); the API stores the resident's
+next message as that comment itself (``api.curation.legislation_comments``).
 
 Rasa's own channel adds one more custom message per turn, ``farun_nlu``
 (``bot/channels.py``), with the intent and confidence of the user's message,
@@ -29,6 +33,7 @@ from knowledge_base.schema import Entry
 KEY = "farun"
 NLU_KEY = "farun_nlu"
 USEFUL, NOT_USEFUL = "useful", "not_useful"
+COMMENT_PROMPT = "legislation_comment_prompt"
 
 
 def build(

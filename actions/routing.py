@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from knowledge_base.retrieval.fusion import reciprocal_rank_fusion
 from knowledge_base.retrieval.ranker import LearnedRanker, default_ranker, learned_mode, sigmoid
 from knowledge_base.schema import Area, Collection, Entry, Side
 
@@ -62,7 +63,6 @@ INTENT_SIDES: dict[str, Side] = {
 }
 OPPOSITE = {Side.WORKER: Side.EMPLOYER, Side.EMPLOYER: Side.WORKER}
 
-RRF_K = 60
 # score = fused rank score (relative to the best) + cosine to the closest phrasing + the NLU's prior for the
 # entry's area + the side term (+ for the asker's side, − for the opposite side; with the side unknown,
 # employer-side entries give way to residents' ones) + a bonus when the question is an entry's own phrasing.
@@ -178,13 +178,13 @@ FUSION_LISTS = ("dense", "second_dense", "answer_dense", "keyword")
 
 def global_fusion(hits: list) -> list[Candidate]:
     """One reciprocal-rank fusion over the hits of every collection (each list re-ranked across collections)."""
-    fused = {id(hit): 0.0 for hit in hits}
+    rankings = []
     for name in FUSION_LISTS:
         scored = [hit for hit in hits if getattr(hit, name, 0.0) > 0.0]
         scored.sort(key=lambda hit: getattr(hit, name), reverse=True)
-        for rank, hit in enumerate(scored, 1):
-            fused[id(hit)] += 1.0 / (RRF_K + rank)
-    return sorted((Candidate(hit, fused[id(hit)]) for hit in hits), key=lambda c: c.fused, reverse=True)
+        rankings.append([id(hit) for hit in scored])
+    fused = dict(reciprocal_rank_fusion(rankings))
+    return sorted((Candidate(hit, fused.get(id(hit), 0.0)) for hit in hits), key=lambda c: c.fused, reverse=True)
 
 
 def side_term(entry_side: Side, asker: Side | None) -> float:

@@ -187,22 +187,34 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    import logging
     import signal
     import time
 
-    from api.stack import Stack
+    from api.stack import SERVICES, Stack
+    from knowledge_base.settings import log_dir
 
-    stack = Stack(rasa_port=args.rasa_port, action_port=args.action_port, api_port=args.port)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")  # restarts, on stderr
+    names = tuple(args.only or SERVICES)
+    token = {"token": os.environ["FARUN_RASA_TOKEN"]} if os.environ.get("FARUN_RASA_TOKEN") else {}
+    stack = Stack(
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        api_port=args.port,
+        names=names,
+        supervised=True,
+        **token,
+    )
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # run the finally below on `kill` too
     started = time.perf_counter()
-    stack.start()
-    print(f"法润 is up in {time.perf_counter() - started:.1f}s: {stack.api_url}  (API docs: {stack.api_url}/docs)")
-    print("Ctrl-C stops Rasa, the action server and the API.")
     try:
-        while all(process.poll() is None for process in stack.processes.values()):
-            time.sleep(1)
-        print("a process exited; stopping the rest (logs in var/logs)", file=sys.stderr)
-        return 1
+        stack.start()
+        print(f"法润 ({', '.join(names)}) is up in {time.perf_counter() - started:.1f}s", flush=True)
+        if "api" in names:
+            print(f"{stack.api_url}  (API docs: {stack.api_url}/docs)", flush=True)
+        print(f"Crashed or stuck processes are restarted (logs in {log_dir()}); Ctrl-C stops them all.", flush=True)
+        while True:
+            signal.pause()
     except KeyboardInterrupt:
         return 0
     finally:
@@ -298,11 +310,17 @@ def _entries_dir(value: str) -> Path:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from api.evaluation.bench import SIZES, run_bench
     from api.evaluation.suite import REPORT_DIR
 
     try:
-        summary = run_bench(Path(args.out or REPORT_DIR), tuple(args.size or SIZES))
+        if args.queue:
+            from api.evaluation.queue_bench import SIZES, run_queue_bench
+
+            summary = run_queue_bench(Path(args.out or REPORT_DIR), tuple(args.size or SIZES))
+        else:
+            from api.evaluation.bench import SIZES, run_bench
+
+            summary = run_bench(Path(args.out or REPORT_DIR), tuple(args.size or SIZES))
     except (OSError, RuntimeError) as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 1
@@ -348,10 +366,18 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true")
     search.set_defaults(func=cmd_search)
 
-    run = sub.add_parser("run", help="start Rasa, the action server and the API on loopback")
+    run = sub.add_parser(
+        "run", help="start Rasa, the action server and the API on loopback; restart any that crashes or hangs"
+    )
     run.add_argument("--port", type=int, default=8000, help="API port")
     run.add_argument("--rasa-port", type=int, default=5005)
     run.add_argument("--action-port", type=int, default=5055)
+    run.add_argument(
+        "--only",
+        action="append",
+        choices=("rasa", "actions", "api"),
+        help="run and supervise only this one (repeatable; one systemd unit each, see deploy/)",
+    )
     run.set_defaults(func=cmd_run)
 
     fit_ranker = sub.add_parser(
@@ -396,7 +422,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = sub.add_parser("bench", help="latency, throughput, memory and index scaling report under reports/")
     bench.add_argument("--out", help="report directory (default reports/)")
-    bench.add_argument("--size", type=int, action="append", help="synthetic index size (repeatable)")
+    bench.add_argument(
+        "--size", type=int, action="append", help="synthetic index size, or with --queue open questions (repeatable)"
+    )
+    bench.add_argument(
+        "--queue", action="store_true", help="only the unanswered-queue page at volume, in-process (bench_queue.md)"
+    )
     bench.set_defaults(func=cmd_bench)
 
     retention = sub.add_parser(

@@ -8,8 +8,12 @@ reads the intent and confidence from the NLU message Rasa's channel attaches
 its payload, and records the turn. When Rasa cannot be reached, times out, or
 returns nothing because the action server is down, the user gets a polite
 reply instead of silence or an error, and the turn is logged as
-``unavailable``. A message starting with ``/`` reaches Rasa as a button payload only when
-the bot has just offered that button (``api.offered_buttons``); otherwise it is read as text.
+``unavailable``. The message after the bot asked for an opinion on a draft
+regulation is stored as that comment and answered by the API
+(``api.curation.legislation_comments``), like a call-back number after a
+handoff (``api.curation.handoffs``); neither reaches Rasa. A message
+starting with ``/`` reaches Rasa as a button payload only when the bot has
+just offered that button (``api.offered_buttons``); otherwise it is read as text.
 
 The web page's 「新对话」 resets a conversation on the bot's side (``reset``:
 Rasa's ``/restart`` forgets slots and any active form), and after a reload it
@@ -23,7 +27,7 @@ import logging
 
 from actions import payload
 from api import offered_buttons
-from api.curation import handoffs
+from api.curation import handoffs, legislation_comments
 from api.curation.masking import mask
 from api.curation.turns import TurnLog
 from api.models import BotReply, ChatResponse, ConversationState
@@ -90,6 +94,8 @@ async def converse(
         return _fixed(sender, offered_buttons.NOT_UNDERSTOOD_REPLY, offered_buttons.NOT_UNDERSTOOD_KIND)
     hours = rasa.settings.handoff_hours
     if turns is not None and record:
+        if (comment := await legislation_comments.take_comment(rasa, turns, sender, message)) is not None:
+            return ChatResponse(sender=sender, intent=None, confidence=None, replies=[comment])  # stored, not sent
         confirmation = await handoffs.take_callback(turns.database, turns.channel, sender, message, hours)
         if confirmation is not None:  # a call-back number: kept in the request only, never sent to Rasa
             callback = [{"custom": payload.build(handoffs.CALLBACK_KIND, None, [])}]

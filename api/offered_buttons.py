@@ -40,7 +40,16 @@ log = logging.getLogger(__name__)
 PREFIX = "/"  # Rasa's INTENT_MESSAGE_PREFIX
 MAX_SENDERS = 10_000  # senders whose offers are remembered; the least recently seen is forgotten first
 ENTRY_POINTS = frozenset(  # api/static/index.html's topic chips and api/static/app.js's RESUME
-    {"/wage_plan", "/elderly_menu", "/legal_aid_check", "/mediation_routing", "/guide_browse", "/handoff", "/resume"}
+    {
+        "/wage_plan",
+        "/elderly_menu",
+        "/legal_aid_check",
+        "/mediation_routing",
+        "/guide_browse",
+        "/legislation",
+        "/handoff",
+        "/resume",
+    }
 )
 PAYLOAD_SYNTAX = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*\s*(\{.*\})?\s*", re.DOTALL)
 NOT_UNDERSTOOD_KIND = "not_understood"

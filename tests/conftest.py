@@ -23,6 +23,9 @@ from knowledge_base.store.db import open_database
 from knowledge_base.store.models import Role
 from knowledge_base.store.seed import seed_if_empty
 from tests.helpers import PASSWORD, Staff
+from tests.integration.wechat_callbacks import AES_KEY as WECHAT_AES_KEY
+from tests.integration.wechat_callbacks import APP_ID as WECHAT_APP_ID
+from tests.integration.wechat_callbacks import TOKEN as WECHAT_TOKEN
 
 # Tests never write the checkout's var/: every process they start inherits this data folder.
 _DATA_DIR = tempfile.mkdtemp(prefix="farun-tests-")
@@ -62,6 +65,17 @@ def retriever(kb):
     return Retriever(kb.entries)
 
 
+# The stack's WeChat service account (safe mode, no app secret) and WeCom app, as wechat_callbacks signs for them.
+STACK_CHANNELS = {
+    "FARUN_WECHAT_TOKEN": WECHAT_TOKEN,
+    "FARUN_WECHAT_AES_KEY": WECHAT_AES_KEY,
+    "FARUN_WECHAT_APPID": WECHAT_APP_ID,
+    "FARUN_WECOM_TOKEN": WECHAT_TOKEN,
+    "FARUN_WECOM_AES_KEY": WECHAT_AES_KEY,
+    "FARUN_WECOM_CORP_ID": WECHAT_APP_ID,
+}
+
+
 @pytest.fixture(scope="session")
 def stack():
     """Real Rasa server, action server and API, each on a free loopback port; stopped after the session.
@@ -75,10 +89,10 @@ def stack():
         built = ROOT / "var" / "index"  # `make index` ran before the e2e tests: reuse it, never write var/
         if built.is_dir():
             shutil.copytree(built, Path(data_dir) / "index")
-        saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "FARUN_DATA_DIR")}
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/farun.db"
-        os.environ["FARUN_DATA_DIR"] = data_dir
-        running = Stack()
+        environment = {"DATABASE_URL": f"sqlite:///{data_dir}/farun.db", "FARUN_DATA_DIR": data_dir}
+        saved = {key: os.environ.get(key) for key in environment}
+        os.environ.update(environment)
+        running = Stack(extra_env=STACK_CHANNELS)  # the processes only: in-process WeChat tests keep their own
         try:
             running.start()
             yield running

@@ -5,6 +5,12 @@ Each row has a ``kind`` — ``add``, ``delete``, ``context``, ``hunk`` (an
 segments ``(text, changed)``. When one deleted line is directly replaced by
 one added line (a long answer edited in one place), the characters that
 differ are marked as changed, so a one-word edit stands out.
+
+``side_by_side`` lays the same rows out in two columns (the 「并排」 view): a
+run of deleted lines faces the run of added lines that replaces it, line by
+line, with an empty cell where one side has more; unchanged lines face
+themselves; a hunk marker spans both columns. Everything is escaped by the
+template, never here.
 """
 
 from __future__ import annotations
@@ -34,6 +40,45 @@ def _paired(old: str, new: str) -> tuple[DiffRow, DiffRow]:
         if j2 > j1:
             added.append((new[j1:j2], tag != "equal"))
     return DiffRow("delete", tuple(deleted)), DiffRow("add", tuple(added))
+
+
+@dataclass(frozen=True)
+class SidePair:
+    """One line of the side-by-side view: the old version's row on the left, the new one's on the right."""
+
+    old: DiffRow | None
+    new: DiffRow | None
+
+    @property
+    def kind(self) -> str:
+        return "hunk" if self.old is not None and self.old.kind == "hunk" else "pair"
+
+
+def side_by_side(rows: list[DiffRow]) -> tuple[list[str], list[SidePair]]:
+    """The two version headers and the rows of ``diff_rows`` paired for two columns."""
+    headers = [row.segments[0][0] for row in rows if row.kind == "file"]
+    pairs: list[SidePair] = []
+    deleted: list[DiffRow] = []
+    added: list[DiffRow] = []
+
+    def flush() -> None:
+        for index in range(max(len(deleted), len(added))):
+            pairs.append(SidePair(*(side[index] if index < len(side) else None for side in (deleted, added))))
+        deleted.clear()
+        added.clear()
+
+    for row in rows:
+        if row.kind == "delete":
+            if added:  # a new run of deletions starts a new block
+                flush()
+            deleted.append(row)
+        elif row.kind == "add":
+            added.append(row)
+        elif row.kind != "file":
+            flush()
+            pairs.append(SidePair(row, row))
+    flush()
+    return headers, pairs
 
 
 def diff_rows(unified: str) -> list[DiffRow]:

@@ -109,4 +109,4 @@ def require_role(user: User, *roles: Role) -> None:
         raise AuthError(403, f"此操作需要{names}权限")
 
 
-ROLE_NAMES = {Role.EDITOR: "编辑", Role.REVIEWER: "审核员", Role.ADMIN: "管理员"}
+ROLE_NAMES = {Role.EDITOR: "编辑", Role.REVIEWER: "审核员", Role.LEGISLATION: "立法专员", Role.ADMIN: "管理员"}

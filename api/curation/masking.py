@@ -12,8 +12,9 @@ typed; short numbers (amounts, dates, article numbers, hotlines such as
 
 from __future__ import annotations
 
-import hashlib
 import re
+
+from knowledge_base.store.senders import sender_hash as sender_hash  # re-exported: the API hashes as the store does
 
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ", "0123456789Xx")
 _SEP = r"[ \-]?"
@@ -42,8 +43,3 @@ def mask(text: str) -> str:
     masked = ID_CARD_15.sub("[身份证号]", masked)
     masked = LANDLINE.sub("[固定电话]", masked)
     return LONG_NUMBER.sub("[号码]", masked)
-
-
-def sender_hash(sender_id: str) -> str:
-    """A sender id as stored: the first 16 hex digits of its SHA-256, never the id itself."""
-    return hashlib.sha256(sender_id.encode("utf-8")).hexdigest()[:16]

@@ -7,8 +7,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from api.curation.analytics import Dashboard
-from api.curation.grouping import Group
-from api.curation.unanswered import REASON_NAMES, times_asked
+from api.curation.unanswered import REASON_NAMES
+from api.curation.unanswered_groups import StoredGroup
+from api.models import INT64_MAX
 from knowledge_base.store.models import QueueStatus, UnansweredItem
 
 PAGE_SIZE = 20  # groups a page: the staff page, and the JSON API unless asked otherwise
@@ -61,12 +62,21 @@ class UnansweredOut(BaseModel):
 
 
 class GroupOut(BaseModel):
+    id: int = Field(description="the group's id, for closing the whole group in one action (``group``)")
+    size: int = Field(description="how many questions the group holds (those matching the filters)")
     total: int = Field(description="how often the questions of this group were asked")
+    newest: datetime | None = Field(description="when a question of this group was last asked")
     items: list[UnansweredOut] = Field(description="the group's questions, the representative first")
 
     @classmethod
-    def of(cls, group: Group[UnansweredItem], titles: dict[str, str]) -> "GroupOut":
-        return cls(total=times_asked(group), items=[UnansweredOut.of(item, titles) for item in group.members])
+    def of(cls, group: StoredGroup, titles: dict[str, str]) -> "GroupOut":
+        return cls(
+            id=group.id,
+            size=group.size,
+            total=group.total,
+            newest=group.newest,
+            items=[UnansweredOut.of(item, titles) for item in group.members],
+        )
 
 
 class GroupPage(BaseModel):
@@ -79,6 +89,13 @@ class GroupPage(BaseModel):
 
 class QueueAction(BaseModel):
     also: list[int] = Field(default=[], max_length=500, description="further items (of the same group) to close too")
+    group: int | None = Field(
+        None,
+        ge=1,
+        le=INT64_MAX,
+        description="the item's group (``GroupOut.id``): close all its open questions that match the action's "
+        "filters too, however many",
+    )
 
 
 class DraftCreate(QueueAction):

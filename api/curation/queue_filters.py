@@ -4,24 +4,25 @@
 queued: ``unanswered.REASON_NAMES``), a range of Beijing days the question was
 last asked in, and the sort: ``size`` (the most asked group first) or
 ``newest`` (the group asked most recently first). Blank values mean "any", so
-a plain HTML form can send every field. Filters narrow the open questions
-before similar ones are grouped: a group holds only questions that match, and
+a plain HTML form can send every field. Questions are grouped when queued;
+filters then narrow each group to its matching questions (a group with none is
+left out, and its size and last time are those of its matching questions), so
 an action on a shown group closes exactly what was shown. The JSON API and the
 staff page read the same query parameters through this model.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
-from api.curation.grouping import Group
 from api.curation.local_time import utc_start_of
-from api.curation.unanswered import REASON_NAMES, open_groups, times_asked
+from api.curation.unanswered import REASON_NAMES, open_groups
+from api.curation.unanswered_groups import GroupRows
 from knowledge_base.schema import Area
 from knowledge_base.store.models import UnansweredItem
 
@@ -92,13 +93,6 @@ class QueueFilters(BaseModel):
         return self.model_dump(mode="json", exclude_defaults=True)
 
 
-def last_asked(group: Group[UnansweredItem]) -> datetime:
-    return max(item.last_seen for item in group.members)
-
-
-def matching_groups(session: Session, embedder: Embedder, filters: QueueFilters) -> list[Group[UnansweredItem]]:
-    """The open questions that match ``filters``, similar ones grouped, in the chosen order."""
-    groups = open_groups(session, embedder, *filters.conditions())
-    if filters.sort == "newest":
-        return sorted(groups, key=lambda group: (last_asked(group), times_asked(group)), reverse=True)
-    return sorted(groups, key=lambda group: (times_asked(group), last_asked(group)), reverse=True)
+def matching_groups(session: Session, embedder: Embedder, filters: QueueFilters) -> GroupRows:
+    """The open questions that match ``filters`` in their groups, in the chosen order (read a page at a time)."""
+    return open_groups(session, embedder, *filters.conditions(), sort=filters.sort)

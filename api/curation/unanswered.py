@@ -2,8 +2,11 @@
 on or got 没用 for, and what staff do.
 
 Turns join an open item with the same (masked) question text, which counts
-the repeats. Staff act on one item, optionally closing further items of its
-group with it: turn the question into a new draft entry (the editor opens
+the repeats; a new question is embedded and placed in its group of similar
+open questions as it is queued (``unanswered_groups``). Staff act on one item,
+optionally closing further items with it — named one by one, or a whole group
+(``with_groups``: its open members that match the filters the list was read
+with, however many): turn the question into a new draft entry (the editor opens
 pre-filled with ``draft_template``; the draft is created only when staff save
 it, because an entry must have an answer to pass validation), attach it as an
 extra phrasing of an existing entry (a save through the workflow, so it makes
@@ -13,16 +16,17 @@ is audited.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from api.curation import workflow
+from api.curation import unanswered_groups, workflow
 from api.curation.auth import require_role
 from api.curation.errors import CurationError
-from api.curation.grouping import Group, group_similar
+from api.curation.grouping import Group
+from knowledge_base.retrieval.embedder import get_embedder
 from knowledge_base.store.models import AuditEvent, EntryRow, QueueStatus, Role, Turn, UnansweredItem, User, utcnow
 
 if TYPE_CHECKING:
@@ -53,8 +57,16 @@ def normalized(question: str) -> str:
     return " ".join(question.split())
 
 
-def enqueue(session: Session, question: str, reason: str, turn: Turn, candidates: list[dict]) -> UnansweredItem | None:
-    """Add ``question`` (already masked) to the queue, or count it again on the open item with the same text."""
+def enqueue(
+    session: Session,
+    question: str,
+    reason: str,
+    turn: Turn,
+    candidates: list[dict],
+    embedder: Embedder | None = None,
+) -> UnansweredItem | None:
+    """Add ``question`` (already masked) to the queue in its group, or count it again on the open item with the same
+    text. ``embedder``: the retriever's by default."""
     question = normalized(question)
     if not question:
         return None
@@ -78,18 +90,12 @@ def enqueue(session: Session, question: str, reason: str, turn: Turn, candidates
     item.last_seen = utcnow()
     if candidates:
         item.candidates = candidates
+    session.flush()
+    if item.group_id is None:
+        unanswered_groups.place(session, [item], embedder or get_embedder())
+    else:
+        unanswered_groups.refresh(session, [item.group_id])
     return item
-
-
-def open_items(session: Session, *conditions: ColumnElement[bool]) -> list[UnansweredItem]:
-    """Open items (only those meeting every SQL ``condition``), most often asked first, then most recent."""
-    return list(
-        session.scalars(
-            select(UnansweredItem)
-            .where(UnansweredItem.status == QueueStatus.OPEN.value, *conditions)
-            .order_by(UnansweredItem.count.desc(), UnansweredItem.last_seen.desc(), UnansweredItem.id)
-        )
-    )
 
 
 def entry_titles(session: Session, slugs: set[str]) -> dict[str, str]:
@@ -113,7 +119,25 @@ def _open_items(session: Session, item_ids: list[int]) -> list[UnansweredItem]:
     return items
 
 
+def with_groups(
+    session: Session, item_ids: list[int], groups: Sequence[int], conditions: Sequence[ColumnElement[bool]] = ()
+) -> list[int]:
+    """``item_ids`` followed by the open members of ``groups`` meeting every SQL ``condition`` (the members a list read
+    with those filters shows), for an action that closes whole groups. A named item must be in one of the groups and
+    each group must still have such a member; otherwise the list is out of date."""
+    groups = list(dict.fromkeys(groups))
+    if not groups:
+        return item_ids
+    if any(get_item(session, item_id).group_id not in groups for item_id in item_ids):
+        raise CurationError(409, "这个问题已被处理或已不在这一组，请刷新列表")
+    members = unanswered_groups.members(session, groups, conditions)
+    if {item.group_id for item in members} != set(groups):
+        raise CurationError(409, "所选的问题组已被处理，请刷新列表")
+    return list(dict.fromkeys([*item_ids, *(item.id for item in members)]))
+
+
 def _resolve(session: Session, actor: User, items: list[UnansweredItem], status: QueueStatus, resolution: str) -> None:
+    unanswered_groups.leave(session, items)
     for item in items:
         item.status, item.resolution = status.value, resolution
         item.resolved_by_id, item.resolved_at = actor.id, utcnow()
@@ -173,27 +197,19 @@ def dismiss(session: Session, actor: User, item_ids: list[int], reason: str) -> 
     _resolve(session, actor, _open_items(session, item_ids), QueueStatus.DISMISSED, reason.strip())
 
 
-def question_vectors(session: Session, items: list[UnansweredItem], embedder: Embedder) -> np.ndarray:
-    """The items' question vectors; questions not embedded yet (by this model) are embedded once and stored."""
-    missing = [item for item in items if item.embedding is None or item.embedding_model != embedder.model_name]
-    if missing:
-        for item, vector in zip(missing, embedder.encode([item.question for item in missing])):
-            item.embedding, item.embedding_model = vector.astype(np.float32).tobytes(), embedder.model_name
-        session.commit()
-    return np.stack([np.frombuffer(item.embedding, dtype=np.float32) for item in items])
-
-
 def times_asked(group: Group[UnansweredItem]) -> int:
     return sum(item.count for item in group.members)
 
 
-def open_groups(session: Session, embedder: Embedder, *conditions: ColumnElement[bool]) -> list[Group[UnansweredItem]]:
-    """Open items (only those meeting every SQL ``condition``) grouped by similar questions, the most asked first."""
-    items = open_items(session, *conditions)
-    groups = group_similar(items, question_vectors(session, items, embedder) if items else np.zeros((0, 0)))
-    return sorted(groups, key=lambda group: -times_asked(group))
+def open_groups(
+    session: Session, embedder: Embedder, *conditions: ColumnElement[bool], sort: str = "size"
+) -> unanswered_groups.GroupRows:
+    """Open items (only those meeting every SQL ``condition``) in their groups, the most asked group first (``sort``
+    ``newest``: the most recently asked first); questions not yet in a group are placed first."""
+    unanswered_groups.place_ungrouped(session, embedder)
+    return unanswered_groups.GroupRows(session, conditions, sort)
 
 
-def top_topics(groups: list[Group[UnansweredItem]], limit: int = 10) -> list[tuple[str, int]]:
+def top_topics(groups: unanswered_groups.GroupRows, limit: int = 10) -> list[tuple[str, int]]:
     """The most asked open groups as (representative question, times asked)."""
     return [(group.representative.question, times_asked(group)) for group in groups[:limit]]

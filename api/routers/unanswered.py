@@ -3,8 +3,10 @@
 Same bearer sign-in and error shape as the rest of the curation API. The list
 is paged (``page`` from 1, ``page_size`` 1–100, default 20) and takes the
 staff page's filters and sort (``queue_filters``). An action names one item
-(its question is used) and may close further items with it (``also``: the
-rest of its group, or several groups at once).
+(its question is used) and may close further items with it: ``also`` names
+them (at most 500), ``group`` (the item's group id) closes all of that
+group's open questions that match the action's filters (the same query
+parameters as the list; none: the whole group), however many.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from api.curation.queue_contract import (
     DraftCreate,
     DraftTemplate,
     GroupPage,
+    QueueAction,
     Resolved,
 )
 from api.curation.queue_filters import QueueFilters
@@ -33,6 +36,13 @@ from knowledge_base.retrieval.embedder import Embedder
 from knowledge_base.store.models import QueueStatus, User
 
 router = APIRouter(prefix="/api/curation/unanswered", tags=["curation"])
+Filters = Annotated[QueueFilters, Query()]
+
+
+def _closing(session: Session, item_id: int, body: QueueAction, filters: QueueFilters) -> list[int]:
+    """The items an action closes: the item, those in ``also`` and, with ``group``, its matching open members."""
+    groups = [body.group] if body.group is not None else []
+    return unanswered.with_groups(session, [item_id, *body.also], groups, filters.conditions())
 
 
 @router.get("", response_model=GroupPage)
@@ -56,27 +66,38 @@ def draft_template(
 
 @router.post("/{item_id}/draft", response_model=Resolved, status_code=201)
 def create_draft(
-    item_id: RowId, body: DraftCreate, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId,
+    body: DraftCreate,
+    filters: Filters,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
 ) -> Resolved:
-    row = unanswered.create_draft(session, user, [item_id, *body.also], body.data)
-    return Resolved(
-        status=QueueStatus.DRAFTED, closed=[item_id, *body.also], entry_id=row.slug, version=row.lock_version
-    )
+    closed = _closing(session, item_id, body, filters)
+    row = unanswered.create_draft(session, user, closed, body.data)
+    return Resolved(status=QueueStatus.DRAFTED, closed=closed, entry_id=row.slug, version=row.lock_version)
 
 
 @router.post("/{item_id}/attach", response_model=Resolved)
 def attach(
-    item_id: RowId, body: AttachRequest, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId,
+    body: AttachRequest,
+    filters: Filters,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
 ) -> Resolved:
-    row = unanswered.attach(session, user, [item_id, *body.also], body.entry_id, body.version)
-    return Resolved(
-        status=QueueStatus.ATTACHED, closed=[item_id, *body.also], entry_id=row.slug, version=row.lock_version
-    )
+    closed = _closing(session, item_id, body, filters)
+    row = unanswered.attach(session, user, closed, body.entry_id, body.version)
+    return Resolved(status=QueueStatus.ATTACHED, closed=closed, entry_id=row.slug, version=row.lock_version)
 
 
 @router.post("/{item_id}/dismiss", response_model=Resolved)
 def dismiss(
-    item_id: RowId, body: DismissRequest, user: User = Depends(current_user), session: Session = Depends(db_session)
+    item_id: RowId,
+    body: DismissRequest,
+    filters: Filters,
+    user: User = Depends(current_user),
+    session: Session = Depends(db_session),
 ) -> Resolved:
-    unanswered.dismiss(session, user, [item_id, *body.also], body.reason)
-    return Resolved(status=QueueStatus.DISMISSED, closed=[item_id, *body.also])
+    closed = _closing(session, item_id, body, filters)
+    unanswered.dismiss(session, user, closed, body.reason)
+    return Resolved(status=QueueStatus.DISMISSED, closed=closed)

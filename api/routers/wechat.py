@@ -1,8 +1,10 @@
 """WeChat service-account (``/wechat/callback``) and WeCom (``/wecom/callback``) callbacks, built on wechatpy.
 
 GET answers WeChat's URL verification; POST takes a message in plaintext or
-safe (AES) mode and answers with a passive text reply, or ``success`` when the
-answer goes out later through the customer-service API. Bad signatures, stale
+safe (AES) mode and answers with a passive text reply, ``success`` when the
+answer goes out later through the customer-service or WeCom message API, or an
+empty body, held past WeChat's 5 s, when a retry may still get the answer
+(``api.wechat.dispatch``). Bad signatures, stale
 timestamps, a (timestamp, nonce) pair used before for another body
 (``api.wechat.replay``) and a plaintext message while an EncodingAESKey is
 configured (a downgrade) get 403, oversized bodies 413, XML with DOCTYPE/ENTITY,
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import struct
+from dataclasses import dataclass
 from xml.parsers.expat import ExpatError
 
 import wechatpy
@@ -30,10 +33,11 @@ from wechatpy.utils import check_signature
 from api.curation.turns import TurnLog
 from api.dependencies import rasa_client, turn_log_for
 from api.rasa_client import RasaClient
-from api.wechat.channel import Channels, capped_body, channels
+from api.wechat.channel import Channels, arrival, capped_body, channels, idle_check
 from api.wechat.config import WeChatSettings, get_wechat_settings
 from api.wechat.conversation import message_key, respond
-from api.wechat.dispatch import Dispatcher
+from api.wechat.dispatch import Dispatcher, Handled
+from api.wechat.idle_forms import IdleCheck
 from api.wechat.parsing import MalformedCallback, parse_callback
 from api.wechat.passive_reply import text_reply
 from api.wechat.replay import check_replay
@@ -42,7 +46,6 @@ from api.wechat.security import OpenIdRedactor, RejectedCallback, check_timestam
 log = logging.getLogger(__name__)
 logging.getLogger("uvicorn.access").addFilter(OpenIdRedactor())
 router = APIRouter(tags=["wechat"])
-SUCCESS = "success"  # tells WeChat: no passive reply (a late answer goes out separately)
 
 
 def refused(status: int, detail: str, cause: Exception | None = None) -> HTTPException:
@@ -109,12 +112,24 @@ def decrypt(crypto: WeChatCrypto | WeComCrypto, body: bytes, msg_signature: str,
         raise refused(400, "密文无效", exc) from exc
 
 
-async def passive_text(
-    message, dispatcher: Dispatcher, rasa: RasaClient, state: Channels, turns: TurnLog | None
-) -> str | None:
+@dataclass(frozen=True)
+class Callback:
+    """What answering one callback needs besides the message: its arrival and the services it uses."""
+
+    arrived: float
+    rasa: RasaClient
+    state: Channels
+    turns: TurnLog | None
+    idle: IdleCheck
+
+
+async def passive_text(message, dispatcher: Dispatcher, callback: Callback) -> str | Handled:
     log.info("%s message from user %s", message.type, user_hash(message.source))
     return await dispatcher.answer(
-        message_key(message), message.source, lambda: respond(message, rasa, state.choices, turns)
+        message_key(message),
+        message.source,
+        lambda: respond(message, callback.rasa, callback.state.choices, callback.turns, callback.idle),
+        callback.arrived,
     )
 
 
@@ -131,6 +146,7 @@ async def wechat_message(
     signature: str,
     timestamp: str,
     nonce: str,
+    arrived: float = Depends(arrival),
     encrypt_type: str = "raw",
     msg_signature: str | None = None,
     body: bytes = Depends(capped_body),
@@ -138,6 +154,7 @@ async def wechat_message(
     rasa: RasaClient = Depends(rasa_client),
     state: Channels = Depends(channels),
     turns: TurnLog | None = Depends(turn_log_for("wechat")),
+    idle: IdleCheck = Depends(idle_check),
 ) -> Response:
     verify_plain(settings, signature, timestamp, nonce)
     await unreplayed(state, "wechat", timestamp, nonce, body)
@@ -152,9 +169,9 @@ async def wechat_message(
     else:
         xml = body
     message = parse(xml, wechatpy.parse_message)
-    text = await passive_text(message, state.wechat, rasa, state, turns)
-    if text is None:
-        return PlainTextResponse(SUCCESS)
+    text = await passive_text(message, state.wechat, Callback(arrived, rasa, state, turns, idle))
+    if isinstance(text, Handled):
+        return PlainTextResponse(text.value)
     reply = text_reply(message, text)
     if crypto:
         reply = crypto.encrypt_message(reply, nonce, timestamp)
@@ -198,18 +215,20 @@ async def wecom_message(
     msg_signature: str,
     timestamp: str,
     nonce: str,
+    arrived: float = Depends(arrival),
     body: bytes = Depends(capped_body),
     settings: WeChatSettings = Depends(get_wechat_settings),
     rasa: RasaClient = Depends(rasa_client),
     state: Channels = Depends(channels),
     turns: TurnLog | None = Depends(turn_log_for("wecom")),
+    idle: IdleCheck = Depends(idle_check),
 ) -> Response:
     crypto = wecom_crypto(settings)
     wecom_timestamp(settings, timestamp)
     xml = decrypt(crypto, body, msg_signature, timestamp, nonce)
     await unreplayed(state, "wecom", timestamp, nonce, body)
     message = parse(xml, wechatpy.enterprise.parse_message)
-    text = await passive_text(message, state.wecom, rasa, state, turns)
-    if text is None:
-        return PlainTextResponse(SUCCESS)
+    text = await passive_text(message, state.wecom, Callback(arrived, rasa, state, turns, idle))
+    if isinstance(text, Handled):
+        return PlainTextResponse(text.value)
     return Response(crypto.encrypt_message(text_reply(message, text), nonce, timestamp), media_type="application/xml")

@@ -1,9 +1,11 @@
-"""Per-app channel state (de-duplication jobs, pending choices, replay claims, the customer-service client) and
-body reading."""
+"""Per-app channel state (de-duplication jobs, pending choices, replay claims, the late-answer senders: the
+customer-service client and the WeCom message client) and body reading."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import httpx
 from fastapi import Depends, HTTPException, Request
@@ -11,9 +13,11 @@ from fastapi import Depends, HTTPException, Request
 from api.dependencies import http_client
 from api.wechat.config import WeChatSettings, get_wechat_settings
 from api.wechat.conversation import PendingChoices
-from api.wechat.customer_service import CustomerServiceClient
+from api.wechat.customer_service import CustomerServiceClient, MessageSender
 from api.wechat.dispatch import Dispatcher
+from api.wechat.idle_forms import IdleCheck, clock
 from api.wechat.replay import MemoryPairStore, PairStore
+from api.wechat.wecom_messages import WeComMessageClient
 
 
 @dataclass
@@ -24,6 +28,12 @@ class Channels:
     choices: PendingChoices = field(default_factory=PendingChoices)
 
 
+def dispatcher(settings: WeChatSettings, sender: MessageSender | None) -> Dispatcher:
+    return Dispatcher(
+        settings.reply_deadline, sender, attempts=settings.callback_attempts, hold=settings.unanswered_hold
+    )
+
+
 def channels(
     request: Request,
     settings: WeChatSettings = Depends(get_wechat_settings),
@@ -32,14 +42,24 @@ def channels(
     """Created on first use and kept on ``app.state`` (retries must meet the job of the first callback)."""
     state = getattr(request.app.state, "wechat_channels", None)
     if state is None:
-        sender = CustomerServiceClient(settings, client) if settings.customer_service_enabled else None
+        wechat = CustomerServiceClient(settings, client) if settings.customer_service_enabled else None
+        wecom = WeComMessageClient(settings) if settings.wecom_messages_enabled else None
         state = Channels(
-            wechat=Dispatcher(settings.reply_deadline, sender),
-            wecom=Dispatcher(settings.reply_deadline, None),
+            wechat=dispatcher(settings, wechat),
+            wecom=dispatcher(settings, wecom),
             pairs=MemoryPairStore(ttl=2 * settings.max_timestamp_skew),  # a timestamp is fresh this long at most
         )
         request.app.state.wechat_channels = state
     return state
+
+
+def arrival() -> float:
+    """When the callback arrived (``time.monotonic()``): its reply window counts from here. Resolved first."""
+    return time.monotonic()
+
+
+def idle_check(settings: WeChatSettings = Depends(get_wechat_settings), now: datetime = Depends(clock)) -> IdleCheck:
+    return IdleCheck(minutes=settings.form_idle_minutes, now=now)
 
 
 async def capped_body(request: Request, settings: WeChatSettings = Depends(get_wechat_settings)) -> bytes:

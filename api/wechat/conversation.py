@@ -8,7 +8,9 @@ and other media, the user is asked to type or to call 12348.
 Text goes through the one message path of every channel (``api.conversation``).
 Buttons become numbered choices; a user who replies with a number sends that
 button's payload. Rasa sees only a hashed sender id, never the openid. Each
-text turn is recorded in the channel's turn log like a web turn.
+text turn is recorded in the channel's turn log like a web turn. A form left
+idle too long is closed first, with a note before the answer
+(``api.wechat.idle_forms``).
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass, field
 
 from api.conversation import converse
 from api.curation.turns import TurnLog
-from api.models import Button
+from api.models import BotReply, Button
 from api.rasa_client import RasaClient
+from api.wechat.idle_forms import IdleCheck, close_idle_form
 from api.wechat.render import render, split
 from api.wechat.security import user_hash
 
@@ -82,32 +85,47 @@ def message_key(message) -> str:
 
 
 async def ask_bot(
-    rasa: RasaClient, choices: PendingChoices, openid: str, text: str, turns: TurnLog | None = None
+    rasa: RasaClient,
+    choices: PendingChoices,
+    openid: str,
+    text: str,
+    turns: TurnLog | None = None,
+    idle: IdleCheck | None = None,
 ) -> list[str]:
     user = user_hash(openid)
+    sender = f"wechat-{user}"
+    note = await close_idle_form(rasa, turns, sender, idle) if idle else None
+    if note:
+        choices.remember(user, [])  # the closed form's numbered buttons mean nothing now
     text = text.strip()
     message = choices.resolve(user, text) or text
-    response = await converse(rasa, turns, f"wechat-{user}", message)
-    rendered = render(response.replies)
+    response = await converse(rasa, turns, sender, message)
+    rendered = render([BotReply(text=note), *response.replies] if note else response.replies)
     choices.remember(user, rendered.choices)
     return rendered.chunks
 
 
-async def respond(message, rasa: RasaClient, choices: PendingChoices, turns: TurnLog | None = None) -> list[str]:
+async def respond(
+    message, rasa: RasaClient, choices: PendingChoices, turns: TurnLog | None = None, idle: IdleCheck | None = None
+) -> list[str]:
     """The reply chunks to one parsed wechatpy message or event (empty: nothing to say)."""
     if message.type == "text":
         if message.content.strip().lower() in MENU_WORDS:
             return split(WELCOME)
-        return await ask_bot(rasa, choices, message.source, message.content, turns)
+        return await ask_bot(rasa, choices, message.source, message.content, turns, idle)
     if message.type == "voice":
         recognised = (getattr(message, "recognition", None) or "").strip()
-        return await ask_bot(rasa, choices, message.source, recognised, turns) if recognised else [VOICE_NOT_RECOGNISED]
+        return (
+            await ask_bot(rasa, choices, message.source, recognised, turns, idle)
+            if recognised
+            else [VOICE_NOT_RECOGNISED]
+        )
     if message.type == "event":
         event = message.event
         if event in ("subscribe", "subscribe_scan"):
             return split(WELCOME)
         if event == "click":
             topic = MENU_TOPICS.get(message.key)
-            return await ask_bot(rasa, choices, message.source, topic, turns) if topic else split(WELCOME)
+            return await ask_bot(rasa, choices, message.source, topic, turns, idle) if topic else split(WELCOME)
         return []
     return [PLEASE_TYPE]

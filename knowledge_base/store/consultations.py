@@ -15,11 +15,13 @@ twice is stored once. Staff mark each comment 采纳/部分采纳/未采纳 with
 and publish a feedback notice that residents then see.
 
 ``LiveConsultations`` is the read side for a running bot (the action server),
-which opens the database only when it exists, like ``LiveContacts``.
+which opens the database only when it exists, like ``LiveContacts``: the open
+consultations, and what one conversation sent in (``mine``, for 「我的意见」).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -43,6 +45,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from knowledge_base.drafts import Draft
 from knowledge_base.settings import database_url
 from knowledge_base.store.models import AuditEvent, Base, User, utcnow
+from knowledge_base.store.senders import sender_hash
 
 AUDIT_TARGET = "consultation/{id}"
 MAX_COMMENT_CHARS = 1000
@@ -575,6 +578,36 @@ class OpenConsultation:
     feedback: str | None
 
 
+@dataclass(frozen=True)
+class MyComment:
+    """One opinion a conversation sent in, as 「我的意见」 shows it; ``handling`` and ``reason`` only once the
+    consultation's feedback notice is published (as on the web page)."""
+
+    title: str
+    article: str  # 第五条, or 整体意见
+    text: str
+    handling: str | None  # 采纳, 部分采纳, 未采纳
+    reason: str
+
+
+def my_comment_views(session: Session, sender: str) -> list[MyComment]:
+    """Everything ``sender`` (hashed) sent in, on any consultation, oldest first."""
+    views = []
+    for comment in my_comments(session, None, sender):
+        consultation = session.get(Consultation, comment.consultation_id)
+        published = consultation.feedback is not None
+        views.append(
+            MyComment(
+                title=consultation.title,
+                article=comment.article.label if comment.article else "整体意见",
+                text=comment.text,
+                handling=HANDLING_NAMES.get(comment.handling or "") if published else None,
+                reason=(comment.reason or "") if published and comment.handling else "",
+            )
+        )
+    return views
+
+
 class LiveConsultations:
     """The open consultations for a running process (the action server), read from the database on each call;
     without a database, or one not migrated to these tables yet, there are none."""
@@ -583,7 +616,7 @@ class LiveConsultations:
         self.url = url
         self._engine: Engine | None = None
 
-    def current(self) -> list[OpenConsultation]:
+    def _read(self, read: Callable[[Session], list]) -> list:
         from knowledge_base.store.db import existing_engine  # here: db imports the models on its own
 
         if self._engine is None:
@@ -592,17 +625,26 @@ class LiveConsultations:
             return []
         try:
             with Session(self._engine) as session:
-                return [
-                    OpenConsultation(
-                        id=row.id,
-                        title=row.title,
-                        issuer=row.issuer,
-                        summary=row.summary,
-                        closes_on=row.closes_on,
-                        articles=tuple(OpenArticle(a.id, a.label, a.chapter, a.text) for a in row.articles),
-                        feedback=row.feedback,
-                    )
-                    for row in open_consultations(session)
-                ]
+                return read(session)
         except (OperationalError, ProgrammingError):  # database not migrated to these tables yet
             return []
+
+    def current(self) -> list[OpenConsultation]:
+        return self._read(
+            lambda session: [
+                OpenConsultation(
+                    id=row.id,
+                    title=row.title,
+                    issuer=row.issuer,
+                    summary=row.summary,
+                    closes_on=row.closes_on,
+                    articles=tuple(OpenArticle(a.id, a.label, a.chapter, a.text) for a in row.articles),
+                    feedback=row.feedback,
+                )
+                for row in open_consultations(session)
+            ]
+        )
+
+    def mine(self, sender_id: str) -> list[MyComment]:
+        """What the conversation ``sender_id`` (as Rasa names it) sent in, with the published handling."""
+        return self._read(lambda session: my_comment_views(session, sender_hash(sender_id)))

@@ -27,6 +27,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
+    # Deleted rows are overwritten, not left in free pages: a closed handoff's call-back number is really gone.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -7,7 +7,8 @@ increases on every change and is the optimistic-locking token. The single
 ``kb_revision`` row counts changes to the served content so that running
 processes can notice and rebuild their retrievers. ``turns`` logs every chat
 turn (masked text, hashed sender) and ``unanswered`` is the staff queue of
-questions the bot abstained on, fell back on or got 没用 for. The staff-entered
+questions the bot abstained on, fell back on or got 没用 for, grouped on insert into
+``unanswered_groups``. The staff-entered
 contacts of the services directory (mediation bodies included) are the
 ``service_contacts`` table of knowledge_base/store/services.py.
 """
@@ -28,6 +29,7 @@ def utcnow() -> datetime:
 class Role(str, Enum):
     EDITOR = "editor"
     REVIEWER = "reviewer"
+    LEGISLATION = "legislation"  # manages legislative-opinion consultations only (api/admin/routes/consultations.py)
     ADMIN = "admin"
 
 
@@ -184,6 +186,29 @@ class UnansweredItem(Base):
     resolved_by: Mapped[User | None] = relationship()
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # float32 vector, for grouping
     embedding_model: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # the open group it joined when queued; None once resolved (or while not yet placed)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("unanswered_groups.id"), nullable=True, index=True)
+
+
+class UnansweredGroup(Base):
+    """Open unanswered questions alike enough to handle once, kept up to date as questions are queued and closed.
+
+    ``centroid`` is the mean (float32, not normalised) of the open members' unit
+    question vectors, so a question's dot product with it is exactly its mean
+    similarity to the members. ``size``, ``total`` (times asked), ``newest``
+    (last asked) and ``representative`` (the most asked member) describe the
+    open members; a group whose last member is closed is deleted.
+    """
+
+    __tablename__ = "unanswered_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    embedding_model: Mapped[str] = mapped_column(String(200))
+    centroid: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    newest: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    representative_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 import knowledge_base.store.handoffs  # noqa: E402,F401  (registers handoff_requests in Base.metadata)

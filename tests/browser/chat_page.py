@@ -86,3 +86,12 @@ def server_state(stack, page: Page) -> dict:
     response = httpx.get(f"{stack.api_url}/api/chat/state", params={"sender": sender(page)}, timeout=30)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+BLOCKING = ("serious", "critical")  # axe-core impacts that fail a test
+
+
+def blocking_violations(axe, page) -> list[str]:
+    """axe-core's serious and critical violations on ``page``, one line each."""
+    violations = axe.run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {len(v['nodes'])}" for v in violations if v["impact"] in BLOCKING]

@@ -5,8 +5,10 @@ in Debian's chromium: the editor creates a draft with a citation, meets a
 save conflict from a second tab (the typed text is kept), saves again and
 submits; the reviewer publishes on a phone-sized page; /api/chat then answers
 from the new entry. Also: /admin needs a sign-in, and a POST without the CSRF
-token is refused. Screenshots: ``admin-editor.png``, ``admin-diff.png``. The
-test archives its entry and removes its accounts afterwards.
+token is refused. A reviewer ticks two submitted entries on the review list and
+publishes them with one button. Screenshots: ``admin-editor.png``,
+``admin-diff.png``, ``admin-bulk-publish.png``. The tests archive their entries
+and remove their accounts afterwards.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from api.curation import workflow
 from knowledge_base.store.models import EntryRow, Role, State, User
 from knowledge_base.store.seed import open_seeded_database
 from tests.browser.admin_editor import create_draft
+from tests.helpers import CITATION
 
 QUESTION = "老板发工资总是拖到下个月月底合法吗"
 ANSWER = (
@@ -149,3 +152,59 @@ def test_editor_writes_reviewer_publishes_and_the_bot_answers(stack, new_page, s
     print(f"\npublish → served answer: {seconds:.2f}s")
     assert answer.get("entry_ids", [None])[0] == entry_id
     assert "向劳动人事争议仲裁委员会申请仲裁" in answer["text"]
+
+
+@pytest.fixture
+def submitted(staff_account, staff):
+    """Two entries written and submitted by a fresh editor (through the workflow); archived and removed afterwards."""
+    suffix = uuid.uuid4().hex[:8]
+    slugs = [f"wage-bulk-{number}-{suffix}" for number in (1, 2)]
+    editor_name = staff_account(Role.EDITOR)
+    database = open_seeded_database()
+    with database.session() as session:
+        editor = session.scalar(select(User).where(User.username == editor_name))
+        for number, slug in enumerate(slugs, 1):
+            data = {
+                "id": slug,
+                "collection": "faq",
+                "area": "wage_arrears",
+                "title": f"批量发布测试{number}：工资拖到月底才发",
+                "questions": [
+                    f"批量发布测试{number}工资拖到月底",
+                    f"批量发布测试{number}发薪日一拖再拖",
+                    f"批量发布测试{number}晚发工资",
+                ],
+                "answer": ANSWER,
+                "citations": [CITATION],
+                "next_steps": ["拨打12333投诉"],
+            }
+            row = workflow.create_entry(session, editor, data)
+            workflow.submit(session, editor, row.slug, row.lock_version)
+    yield slugs
+    with database.session() as session:
+        for slug in slugs:
+            row = session.scalar(select(EntryRow).where(EntryRow.slug == slug))
+            if row is not None and row.state == State.PUBLISHED.value:
+                reviewer = session.scalar(select(User).where(User.username == staff["reviewer"]))
+                workflow.archive(session, reviewer, slug, row.lock_version)  # the bot stops serving it
+        session.execute(delete(EntryRow).where(EntryRow.slug.in_(slugs)))
+        session.commit()
+    database.close()
+
+
+def test_a_reviewer_publishes_two_submitted_entries_in_one_go(stack, new_page, staff, submitted, sign_in, screenshot):
+    page = new_page(*LAPTOP)
+    sign_in(page, staff["reviewer"], "/admin/review")
+    for slug in submitted:
+        page.locator(f"#publish-{slug}").check()
+    page.get_by_role("button", name="发布所选条目").click()
+    outcome = page.locator(".bulk-outcome")
+    expect(outcome).to_contain_text("已发布 2 条")
+    expect(outcome.locator("ul.published li")).to_have_count(2)
+    expect(outcome.locator("ul.refused")).to_have_count(0)
+    screenshot(page, "admin-bulk-publish.png")
+    database = open_seeded_database()
+    with database.session() as session:
+        rows = session.scalars(select(EntryRow).where(EntryRow.slug.in_(submitted))).all()
+        assert sorted(row.state for row in rows) == [State.PUBLISHED.value] * 2
+    database.close()

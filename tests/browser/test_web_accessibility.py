@@ -15,11 +15,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.chat_page import ask, bot_rows, open_chat, reload, viewport_params
+from tests.browser.chat_page import ask, blocking_violations, bot_rows, open_chat, reload, viewport_params
 
 DEFAULT = {"text": 16, "target": 44}
 LARGE = {"text": 20, "target": 60}
-BLOCKING = ("serious", "critical")
 QUESTION = "老板拖欠工资三个月了怎么办"
 
 
@@ -61,11 +60,6 @@ def check_sizes(page, sizes: dict) -> None:
         assert px(font) >= sizes["text"], f"{selector} text {font}"
         assert px(line) >= 1.5 * px(font), f"{selector} line height {line} for {font}"
     assert small_targets(page, sizes["target"]) == []
-
-
-def blocking_violations(axe, page) -> list[str]:
-    violations = axe.run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {len(v['nodes'])}" for v in violations if v["impact"] in BLOCKING]
 
 
 def answered(new_page, stack, viewport):

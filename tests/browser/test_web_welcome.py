@@ -24,6 +24,7 @@ CHIPS = {
     "找调解": ("question", "mediation_form"),
     "企业法律风险": ("menu", None),
     "查法条": ("article", None),
+    "立法意见征集": ("legislation", None),  # the open consultations (or that there are none)
     "转人工": ("handoff", None),
 }
 HOTLINES = ["12348", "12333", "12345"]

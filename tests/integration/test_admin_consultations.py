@@ -12,8 +12,10 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from api.curation import workflow
 from knowledge_base.store import consultations as store
-from knowledge_base.store.models import AuditEvent
+from knowledge_base.store.models import AuditEvent, EntryRow
+from tests.helpers import PASSWORD
 
 URL = "/admin/consultations"
 DRAFT = """# 某市游泳场所卫生管理办法（征求意见稿）
@@ -124,6 +126,31 @@ def test_a_reviewer_creates_publishes_handles_and_exports(app, staff):
         "consultation_feedback",
         "consultation_close",
     ]
+
+
+def test_an_admin_grants_the_legislation_role_which_manages_consultations_but_not_entries(app, staff):
+    admin = staff("admin")
+    admin.get("/admin/accounts")
+    assert '<option value="legislation">立法专员</option>' in admin.page.text
+    admin.post("/admin/accounts", {"username": "lawmaker", "password": PASSWORD, "role": "legislation"})
+    assert "账号已创建" in admin.page.text
+    lawmaker = staff("lawmaker")
+
+    page = lawmaker.get(URL)
+    assert "新建征求意见" in page.text
+    lawmaker.get(f"{URL}/new")
+    consultation_id = created_id(lawmaker.post(URL, form()))
+    assert "已发布" in lawmaker.post(f"{URL}/{consultation_id}/publish", {}).text
+    assert "已截止" in lawmaker.post(f"{URL}/{consultation_id}/close", {}).text
+
+    assert lawmaker.get("/admin/entries/new").status_code == 403  # no entries: neither writing …
+    with app.state.curation_db.session() as session:
+        row = session.scalars(select(EntryRow).order_by(EntryRow.slug)).first()
+        slug, version = row.slug, workflow.content_version(row)
+    lawmaker.get(f"/admin/entries/{slug}")
+    refused = lawmaker.post(f"/admin/entries/{slug}/approve", {"version": version, "confirm": "1"})
+    assert refused.status_code == 403 and "审核员" in refused.text  # … nor publishing
+    assert lawmaker.get("/admin/accounts").status_code == 403
 
 
 def test_a_docx_upload_creates_the_articles(app, staff):

@@ -199,6 +199,54 @@ def test_a_stale_save_shows_the_conflict_and_keeps_the_typed_text(staff):
     assert retried.status_code == 200 and "已保存为新版本" in retried.text
 
 
+def ticked(html: str) -> dict[str, str]:
+    """The bulk-publish checkboxes of a list page: entry id → the value a browser sends (``slug:version``)."""
+    return {
+        value.split(":")[0]: value for value in re.findall(r'name="entry" value="([^"]+)" form="bulk-publish"', html)
+    }
+
+
+def test_a_reviewer_publishes_ticked_entries_in_one_go_each_checked_on_its_own(staff):
+    editor, boss = staff("editor"), staff("admin")
+    for number, author in enumerate((editor, editor, boss, editor)):
+        entry_id = f"wage-late-{number}"
+        questions = "\n".join(f"{q}（{number}）" for q in editor_form()["questions"].split("\n"))
+        author.get("/admin/entries/new")
+        page = author.post(
+            "/admin/entries/new", editor_form(entry_id, title=f"发工资拖到月底（{number}）", questions=questions)
+        )
+        author.post(f"/admin/entries/{entry_id}/submit", {"version": version_on(page)})
+    assert ticked(editor.get("/admin/review").text) == {}  # editors cannot publish: no boxes
+    boxes = ticked(boss.get("/admin/review").text)
+    assert sorted(boxes) == [f"wage-late-{number}" for number in range(4)]
+    stale = boxes["wage-late-3"].replace(":", ":9")  # as if someone changed it after the page was shown
+    page = boss.post(
+        "/admin/review/publish", {"entry": [boxes["wage-late-0"], boxes["wage-late-1"], boxes["wage-late-2"], stale]}
+    )
+    assert page.status_code == 200
+    published, refused = (
+        re.search(rf'<ul class="{name}">(.*?)</ul>', page.text, re.S)[1] for name in ("published", "refused")
+    )
+    assert "已发布 2 条" in page.text and "未发布 2 条" in page.text
+    assert "wage-late-0" in published and "wage-late-1" in published and "wage-late-2" not in published
+    assert "wage-late-2</span>：不能审核通过自己撰写或提交的草稿" in refused  # four eyes, entry by entry
+    assert "wage-late-3</span>：" in refused and "wage-late-3" not in published
+    states = {
+        entry_id: state
+        for entry_id, state in re.findall(
+            r'/admin/entries/([\w-]+)">[^<]*</a>\s*<span class="state state-(\w+)"',
+            boss.get("/admin/entries?q=发工资拖到月底").text,
+        )
+    }
+    assert states == {
+        "wage-late-0": "published",
+        "wage-late-1": "published",
+        "wage-late-2": "in_review",
+        "wage-late-3": "in_review",
+    }
+    assert editor.post("/admin/review/publish", {"entry": [boxes["wage-late-3"]]}).status_code == 403
+
+
 def diff_lines(html: str) -> list[str]:
     """The text of each line of the diff page, highlighting removed."""
     return [re.sub("</?mark>", "", text) for _, text in re.findall(r'<(ins|del|span) role="cell">(.*?)</\1>', html)]
@@ -226,6 +274,30 @@ def test_history_diff_highlights_the_change_between_any_two_versions(staff):
     assert {"编号", "栏目", "领域", "标题", "用户问法", "引文", "下一步", "标签", "解答"} <= keys, keys
     assert not [key for key in keys if key.isascii()]  # no English YAML key is shown to staff
     assert editor.get("/admin/entries/wage-late-test/diff?first=1&second=9").status_code == 404
+
+
+def test_the_side_by_side_diff_faces_each_changed_line_with_its_replacement_escaped(staff):
+    editor = staff("editor")
+    editor.get("/admin/entries/new")
+    page = editor.post("/admin/entries/new", editor_form())
+    editor.post(
+        "/admin/entries/wage-late-test",
+        {**editor_form(title="拖到月底<b>发工资</b>合法吗", tags="拖欠工资"), "version": version_on(page)},
+    )
+    inline = editor.get("/admin/entries/wage-late-test/diff?first=1&second=2")
+    assert 'href="/admin/entries/wage-late-test/diff?first=1&amp;second=2&amp;view=side">并排</a>' in inline.text
+    side = editor.get("/admin/entries/wage-late-test/diff?first=1&second=2&view=side").text
+    table = re.search(r'<table class="diff side-by-side".*?</table>', side, re.S)[0]
+    assert re.findall(r'<th scope="col">(.*?)</th>', table) == ["版本 1", "版本 2"]
+    rows = re.findall(r"<tr( class=\"same\")?>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    cells = [re.findall(r'<td class="(\w+)">', row) for _, row in rows]
+    title = next(row for _, row in rows if "标题: " in row and "<del>" in row)
+    old, new = re.findall(r"<td class=\"\w+\"><(?:del|ins)>(.*?)</(?:del|ins)></td>", title)
+    assert re.sub("</?mark>", "", old) == "标题: 发工资总是拖到月底合法吗"
+    assert re.sub("</?mark>", "", new) == "标题: 拖到月底&lt;b&gt;发工资&lt;/b&gt;合法吗" and "<b>" not in table
+    assert ["delete", "empty"] in cells  # the removed tag faces nothing
+    assert all(kinds == ["context", "context"] for (same, _), kinds in zip(rows, cells) if same)
+    assert 'name="view" value="side"' in side  # comparing other versions stays side by side
 
 
 def account_id(html: str, username: str) -> str:

@@ -88,8 +88,8 @@ def test_an_unanswered_id_out_of_range_is_a_4xx_on_the_json_api(client, item):
     "url",
     [
         f"/admin/unanswered/{HUGE}/draft",
-        f"/admin/unanswered/1/draft?also={HUGE}",
-        f"/admin/unanswered/{HUGE}/draft?also=1",
+        f"/admin/unanswered/1/draft?group={HUGE}",
+        f"/admin/unanswered/{HUGE}/draft?group=1",
     ],
 )
 def test_an_unanswered_id_beyond_int64_is_a_4xx_page_not_a_500(whole_app, url):

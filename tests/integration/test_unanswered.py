@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ElementTree
 from datetime import datetime, timedelta
 
 import httpx
+import numpy as np
 import pytest
 from alembic import command
 from fastapi import FastAPI
@@ -22,10 +23,10 @@ from sqlalchemy import select, text
 from actions import payload, render
 from actions.payload import NOT_USEFUL, USEFUL
 from api.curation import analytics, charts
-from api.curation.grouping import group_similar
+from api.curation.grouping import as_vector
 from api.curation.masking import sender_hash
 from api.curation.turns import TurnLog, record_turn
-from api.curation.unanswered import open_groups
+from api.curation.unanswered import dismiss, enqueue, open_groups
 from api.rasa_client import RasaClient
 from api.routers import analytics as analytics_router
 from api.routers import unanswered as unanswered_router
@@ -37,7 +38,7 @@ from api.wechat.security import user_hash
 from knowledge_base.retrieval.embedder import get_embedder
 from knowledge_base.schema import Collection
 from knowledge_base.store.db import alembic_config, open_database
-from knowledge_base.store.models import AuditEvent, EntryRow, QueueStatus, Turn, UnansweredItem
+from knowledge_base.store.models import AuditEvent, EntryRow, QueueStatus, Turn, UnansweredGroup, UnansweredItem, User
 from tests.helpers import PASSWORD, csrf_of
 
 PHONE, ID_CARD = "13912345678", "32040219900101123X"
@@ -231,10 +232,12 @@ QUESTIONS = {
 }
 
 
-def test_similar_chinese_questions_are_grouped_and_different_topics_kept_apart():
-    items = [(topic, question) for topic, questions in QUESTIONS.items() for question in questions]
-    groups = group_similar(items, get_embedder().encode([question for _, question in items]))
-    assert sorted(sorted(q for _, q in g.members) for g in groups) == sorted(sorted(q) for q in QUESTIONS.values())
+def test_similar_chinese_questions_are_grouped_and_different_topics_kept_apart(session, retriever):
+    _queue(session, retriever, *(question for questions in QUESTIONS.values() for question in questions))
+    groups = open_groups(session, get_embedder())[:100]
+    assert sorted(sorted(item.question for item in g.members) for g in groups) == sorted(
+        sorted(q) for q in QUESTIONS.values()
+    )
 
 
 class CountingEmbedder:
@@ -249,15 +252,56 @@ class CountingEmbedder:
         return self.base.encode(texts)
 
 
-def test_each_queued_question_is_embedded_once(session, retriever):
-    _queue(session, retriever, "离婚后房子怎么分", "网购买到假货怎么维权")
+def _members(groups) -> list[list[str]]:
+    return [[item.question for item in group.members] for group in groups]
+
+
+def test_a_question_is_embedded_and_grouped_once_when_queued_and_reading_the_queue_groups_nothing(session):
+    turn = record_turn(session, "web", "s", "你好", "greet", 0.9, [])
     embedder = CountingEmbedder()
-    first = open_groups(session, embedder)
-    _queue(session, retriever, "离婚时房产如何分割")
-    second = open_groups(session, embedder)
-    assert sorted(embedder.texts[:2]) == ["离婚后房子怎么分", "网购买到假货怎么维权"]
-    assert embedder.texts[2:] == ["离婚时房产如何分割"]
-    assert [len(g.members) for g in first] == [1, 1] and [len(g.members) for g in second] == [2, 1]
+    for question in ("离婚后房子怎么分", "网购买到假货怎么维权", "离婚时房产如何分割", "离婚后房子怎么分"):
+        enqueue(session, question, "abstain", turn, [], embedder)
+    session.commit()
+    assert embedder.texts == ["离婚后房子怎么分", "网购买到假货怎么维权", "离婚时房产如何分割"]
+    assert _members(open_groups(session, embedder)[:20]) == [
+        ["离婚后房子怎么分", "离婚时房产如何分割"],
+        ["网购买到假货怎么维权"],
+    ]
+    assert len(embedder.texts) == 3
+    group = session.scalar(select(UnansweredGroup).where(UnansweredGroup.size == 2))
+    first = session.scalar(select(UnansweredItem).where(UnansweredItem.question == "离婚后房子怎么分"))
+    assert (group.total, group.representative_id, group.newest) == (3, first.id, first.last_seen)
+
+
+def test_closing_questions_updates_their_group_and_an_emptied_group_goes(session):
+    turn = record_turn(session, "web", "s", "你好", "greet", 0.9, [])
+    embedder = get_embedder()
+    first, second = (
+        enqueue(session, q, "abstain", turn, [], embedder) for q in ("离婚后房子怎么分", "离婚时房产如何分割")
+    )
+    session.commit()
+    group_id = first.group_id
+    assert second.group_id == group_id
+    reviewer = session.scalar(select(User).where(User.username == "reviewer"))
+    dismiss(session, reviewer, [first.id], "与法律咨询无关")
+    group = session.get(UnansweredGroup, group_id)
+    assert (group.size, group.total, group.representative_id, first.group_id) == (1, 1, second.id, None)
+    assert np.allclose(as_vector(group.centroid), as_vector(second.embedding), atol=1e-6)  # the one left's vector
+    dismiss(session, reviewer, [second.id], "与法律咨询无关")
+    assert session.get(UnansweredGroup, group_id) is None and open_groups(session, embedder)[:20] == []
+
+
+def test_questions_written_without_a_group_are_grouped_once_when_the_queue_is_read(session):
+    for count, question in enumerate(("网购买到假货怎么维权", "离婚时房产如何分割", "离婚后房子怎么分"), 1):
+        session.add(UnansweredItem(question=question, reason="abstain", channel="web", candidates=[], count=count))
+    session.commit()
+    embedder = CountingEmbedder()
+    assert _members(open_groups(session, embedder)[:20]) == [
+        ["离婚后房子怎么分", "离婚时房产如何分割"],
+        ["网购买到假货怎么维权"],
+    ]
+    assert _members(open_groups(session, embedder)[:20]) == _members(open_groups(session, embedder)[:20])
+    assert sorted(embedder.texts) == sorted(["网购买到假货怎么维权", "离婚时房产如何分割", "离婚后房子怎么分"])
 
 
 def _queue(session, retriever, *questions: str) -> list[UnansweredItem]:

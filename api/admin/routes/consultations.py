@@ -1,7 +1,8 @@
 """Legislative-opinion collection pages (立法意见征集): create, publish and close consultations, handle the opinions.
 
-Every staff member sees the list and the responses; reviewers and admins
-create a consultation (the draft pasted as Markdown or uploaded as .docx and
+Every staff member sees the list and the responses; reviewers, admins and
+legislation staff (the ``legislation`` role an admin grants on the accounts
+page, which may do this and nothing else: no entries, no queues) create a consultation (the draft pasted as Markdown or uploaded as .docx and
 split into articles by ``knowledge_base.drafts``), publish and close it, mark
 each comment 采纳/部分采纳/未采纳 with a reason, publish the feedback notice
 residents then see, and download the Excel workbook. Every change is audited
@@ -36,7 +37,7 @@ from knowledge_base.store.models import Role, User
 
 router = APIRouter(prefix=PATH)
 LIST = f"{PATH}/consultations"
-WRITERS = (Role.REVIEWER, Role.ADMIN)
+WRITERS = (Role.REVIEWER, Role.LEGISLATION, Role.ADMIN)  # the legislation role: these pages only, not entries
 may_write = role_required(*WRITERS)
 MAX_UPLOAD = 5 * 1024 * 1024
 GROUPS_PER_PAGE = 20

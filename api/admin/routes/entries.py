@@ -9,20 +9,25 @@ shows the article it should come from. A new entry, or a save that changes the
 title or questions, first lists the existing entries close to them
 (``curation.duplicates``) and saves only when submitted once more (the hidden
 ``duplicates_ack`` field; forms without it, i.e. scripts, are not checked).
-Archiving and rejecting ask for confirmation (the ``confirm`` field). Other pages
-that open the editor (the unanswered queue's new draft) call ``editor_page``.
+Archiving and rejecting ask for confirmation (the ``confirm`` field). Reviewers
+tick entries waiting for review on the lists and publish them in one go: each
+is validated and approved on its own (``workflow.approve``: role, state, the
+four-eyes rule, the version ticked), and the page lists what was published and
+what was refused and why. Other pages that open the editor (the unanswered
+queue's new draft) call ``editor_page``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.admin.diff_view import diff_rows
+from api.admin.diff_view import diff_rows, side_by_side
 from api.admin.entry_filters import EntryFilters
 from api.admin.entry_form import COLLECTION_NAMES, blank_fields, data_to_fields, form_to_data
 from api.admin.paging import paginate
@@ -53,7 +58,23 @@ CONFLICT_MESSAGE = (
 )
 
 
-def _listing(request: Request, session: Session, title: str, filters: EntryFilters, page: int) -> Response:
+@dataclass
+class BulkOutcome:
+    """What one bulk publish did: (slug, title) published, (slug, title, reason) refused."""
+
+    published: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _listing(
+    request: Request,
+    session: Session,
+    title: str,
+    filters: EntryFilters,
+    page: int,
+    outcome: BulkOutcome | None = None,
+    status_code: int = 200,
+) -> Response:
     query = select(EntryRow).order_by(EntryRow.updated_at.desc())
     if filters.state in STATE_NAMES:
         query = query.where(EntryRow.state == filters.state)
@@ -69,8 +90,16 @@ def _listing(request: Request, session: Session, title: str, filters: EntryFilte
             "area_names": AREA_NAMES,
             "side_names": SIDE_NAMES,
             "can_write": user_can_write(request),
+            "can_publish": _user_can_publish(request),
+            "outcome": outcome,
         },
+        status_code=status_code,
     )
+
+
+def _user_can_publish(request: Request) -> bool:
+    user = getattr(request.state, "staff_user", None)
+    return user is not None and user.role in {role.value for role in workflow.REVIEWERS}
 
 
 def user_can_write(request: Request) -> bool:
@@ -120,6 +149,42 @@ def review_queue(
     request: Request, page: int = 1, user: User = Depends(staff_user), session: Session = Depends(db_session)
 ) -> Response:
     return _listing(request, session, "待审核", EntryFilters(state=State.IN_REVIEW.value), page)
+
+
+def _publish_one(session: Session, user: User, ticked: str) -> tuple[str, str]:
+    """Validate and approve one ticked entry (``slug:version``): its (slug, title), or a CurationError."""
+    slug, _, version = ticked.rpartition(":")
+    if not version.isdigit():
+        raise CurationError(422, "所选条目无效，请刷新页面后重新勾选")
+    row = workflow.get_entry(session, slug)
+    workflow.validate_data(session, row.data)
+    workflow.approve(session, user, slug, int(version))
+    return slug, row.data.get("title", "")
+
+
+@router.post("/review/publish")
+def publish_selected(
+    request: Request,
+    entry: list[str] = Form([]),
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Publish every ticked entry on its own; the review list with what was published and what was refused."""
+    require_role(user, *workflow.REVIEWERS)
+    if not entry:
+        raise CurationError(422, "请先勾选要发布的条目")
+    outcome = BulkOutcome()
+    for ticked in dict.fromkeys(entry):
+        try:
+            outcome.published.append(_publish_one(session, user, ticked))
+        except CurationError as exc:
+            session.rollback()
+            slug = ticked.rpartition(":")[0]
+            row = session.scalar(select(EntryRow).where(EntryRow.slug == slug))
+            outcome.refused.append((slug, row.data.get("title", "") if row else "", exc.message))
+    status_code = 200 if outcome.published else 422
+    filters = EntryFilters(state=State.IN_REVIEW.value)
+    return _listing(request, session, "待审核", filters, 1, outcome=outcome, status_code=status_code)
 
 
 def editor_page(
@@ -324,13 +389,17 @@ def diff(
     request: Request,
     first: int | None = None,
     second: int | None = None,
+    view: str = "",
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
 ) -> Response:
+    """Two versions compared: inline (default) or side by side (``view=side``)."""
     row = workflow.get_entry(session, slug)
     latest = len(row.versions)
     second = second or latest
     first = first or max(second - 1, 1)
+    rows = diff_rows(workflow.diff_versions(row, first, second, labelled=True))
+    headers, pairs = side_by_side(rows)
     return render(
         request,
         "diff.html",
@@ -339,7 +408,10 @@ def diff(
             "first": first,
             "second": second,
             "versions": row.versions,
-            "rows": diff_rows(workflow.diff_versions(row, first, second, labelled=True)),
+            "side": view == "side",
+            "rows": rows,
+            "headers": headers,
+            "pairs": pairs,
             "title": f"版本对比：{row.data.get('title', row.slug)}",
         },
     )

@@ -10,6 +10,13 @@ pass validation); saving creates the draft and closes the group's questions.
 version, back to review); 忽略 closes the group with a reason, and the groups
 ticked on the page can be dismissed together with one reason. All through
 ``api.curation.unanswered``, which audits each action.
+
+A group shows its representative and at most ``OTHERS`` other wordings, so a
+page weighs the same however large its groups are; the rest are listed on the
+group's own page (``/unanswered/groups/{id}``, paged). The actions name the
+group, not its members: the server closes the group's open questions that
+match the list's filters (``unanswered.with_groups``), exactly those the list
+stood for.
 """
 
 from __future__ import annotations
@@ -23,24 +30,26 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.admin.entry_form import data_to_fields
+from api.admin.paging import PAGE_SIZE as MEMBERS_PAGE_SIZE
 from api.admin.paging import page_query, page_url, paginate
 from api.admin.rendering import redirect, render
 from api.admin.routes.entries import editor_page, entry_data
 from api.admin.session import PATH, staff_user
-from api.curation import unanswered, workflow
+from api.curation import unanswered, unanswered_groups, workflow
 from api.curation.errors import CurationError
 from api.curation.field_labels import AREA_NAMES
-from api.curation.queue_contract import PAGE_SIZE
+from api.curation.queue_contract import PAGE_SIZE, UnansweredOut
 from api.curation.queue_filters import CHANNEL_NAMES, SORT_NAMES, QueueFilters, matching_groups
 from api.curation.views import groups_out
 from api.dependencies import db_session, question_embedder
-from api.models import INT64_MAX
+from api.models import INT64_MAX, RowId
 from knowledge_base.retrieval.embedder import Embedder
 from knowledge_base.store.models import EntryRow, User
 
 router = APIRouter(prefix=PATH)
 QUEUE = f"{PATH}/unanswered"
 Filters = Annotated[QueueFilters, Query()]
+OTHERS = 5  # other wordings shown under a group's representative
 
 
 def _page(
@@ -53,7 +62,8 @@ def _page(
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    page = paginate(matching_groups(session, embedder, filters), number, QUEUE, filters.params(), PAGE_SIZE)
+    groups = matching_groups(session, embedder, filters).showing(1 + OTHERS)
+    page = paginate(groups, number, QUEUE, filters.params(), PAGE_SIZE)
     entries = session.execute(select(EntryRow.slug, EntryRow.data).order_by(EntryRow.position)).all()
     return render(
         request,
@@ -65,6 +75,7 @@ def _page(
             "groups": groups_out(session, page.rows),
             "filters": filters,
             "keep": page_url("", filters.params(), page.number),  # this list's query, for the forms' actions
+            "filtered": page_url("", filters.params(), 1),  # the filters alone, for links to a group and its draft
             "error": error,
             "area_names": AREA_NAMES,
             "channel_names": CHANNEL_NAMES,
@@ -94,34 +105,75 @@ def queue(
     return _page(request, session, embedder, user, filters, page)
 
 
-def _draft_action(item_id: int, also: list[int]) -> str:
-    """Where the pre-filled editor posts: this item, plus the rest of its group to close with it."""
-    return f"{QUEUE}/{item_id}/draft" + (f"?{urlencode({'also': also}, doseq=True)}" if also else "")
+@router.get("/unanswered/groups/{group_id}")
+def group_page(
+    group_id: RowId,
+    request: Request,
+    filters: Filters,
+    page: int = 1,
+    user: User = Depends(staff_user),
+    session: Session = Depends(db_session),
+) -> Response:
+    """Every open question of one group (those matching the list's filters), ``MEMBERS_PAGE_SIZE`` a page."""
+    members = unanswered_groups.members(session, [group_id], filters.conditions())
+    if not members:
+        raise CurationError(404, "这组问题已处理完，或没有符合筛选条件的问题")
+    path = f"{QUEUE}/groups/{group_id}"
+    shown = paginate(members, page, path, filters.params(), MEMBERS_PAGE_SIZE)
+    return render(
+        request,
+        "unanswered_group.html",
+        {
+            "title": "同组的问法",
+            "page": shown,
+            "items": [UnansweredOut.of(item, {}) for item in shown.rows],
+            "representative": members[0].question,
+            "times_asked": sum(item.count for item in members),
+            "back": page_url(QUEUE, filters.params(), 1),
+            "channel_names": CHANNEL_NAMES,
+            "area_names": AREA_NAMES,
+        },
+    )
+
+
+def _draft_action(item_id: int, group: int | None, filters: QueueFilters) -> str:
+    """Where the pre-filled editor posts: this item, plus the (filtered) rest of its group to close with it."""
+    query = {**filters.params(), **({"group": str(group)} if group else {})}
+    return f"{QUEUE}/{item_id}/draft" + (f"?{urlencode(query)}" if query else "")
+
+
+def _closing(session: Session, item_id: int, group: int | None, filters: QueueFilters) -> list[int]:
+    """The item and, when a group is named, its group's open questions matching the list's filters."""
+    return unanswered.with_groups(session, [item_id], [group] if group else [], filters.conditions())
 
 
 @router.get("/unanswered/{item_id}/draft")
 def draft_editor(
     item_id: int,
     request: Request,
-    also: list[int] = Query([]),
+    filters: Filters,
+    group: int | None = Query(None, ge=1, le=INT64_MAX),
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
 ) -> Response:
     template = unanswered.draft_template(unanswered.get_item(session, item_id))
-    return editor_page(request, user, None, data_to_fields(template), form_action=_draft_action(item_id, also))
+    return editor_page(
+        request, user, None, data_to_fields(template), form_action=_draft_action(item_id, group, filters)
+    )
 
 
 @router.post("/unanswered/{item_id}/draft")
 def create_draft(
     item_id: int,
     request: Request,
-    also: list[int] = Query([]),
+    filters: Filters,
+    group: int | None = Query(None, ge=1, le=INT64_MAX),
     data: dict = Depends(entry_data),
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
 ) -> Response:
     try:
-        row = unanswered.create_draft(session, user, [item_id, *also], data)
+        row = unanswered.create_draft(session, user, _closing(session, item_id, group, filters), data)
     except CurationError as exc:
         session.rollback()
         return editor_page(
@@ -131,7 +183,7 @@ def create_draft(
             data_to_fields(data),
             error=exc.message,
             status_code=exc.status,
-            form_action=_draft_action(item_id, also),
+            form_action=_draft_action(item_id, group, filters),
         )
     return redirect(f"{PATH}/entries/{row.slug}", "created")
 
@@ -143,14 +195,14 @@ def attach(
     filters: Filters,
     page: int = 1,
     entry_id: str = Form(""),
-    also: list[int] = Form([]),
+    group: int | None = Form(None, ge=1, le=INT64_MAX),
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
     embedder: Embedder = Depends(question_embedder),
 ) -> Response:
     try:
         row = workflow.get_entry(session, entry_id.strip())
-        unanswered.attach(session, user, [item_id, *also], row.slug, row.lock_version)
+        unanswered.attach(session, user, _closing(session, item_id, group, filters), row.slug, row.lock_version)
     except CurationError as exc:
         session.rollback()
         return _page(request, session, embedder, user, filters, page, exc.message, exc.status)
@@ -165,13 +217,16 @@ def _dismiss(
     filters: QueueFilters,
     page: int,
     item_ids: list[int],
+    groups: list[int],
     reason: str,
     notice: str,
 ) -> Response:
+    """Dismiss the items and the groups' questions matching ``filters``, then back to the list."""
     try:
-        if not item_ids:
+        if not item_ids and not groups:
             raise CurationError(422, "请先勾选要忽略的问题组")
-        unanswered.dismiss(session, user, item_ids, reason)
+        closing = unanswered.with_groups(session, item_ids, groups, filters.conditions())
+        unanswered.dismiss(session, user, closing, reason)
     except CurationError as exc:
         session.rollback()
         return _page(request, session, embedder, user, filters, page, exc.message, exc.status)
@@ -185,23 +240,24 @@ def dismiss(
     filters: Filters,
     page: int = 1,
     reason: str = Form(""),
-    also: list[int] = Form([]),
+    group: int | None = Form(None, ge=1, le=INT64_MAX),
     user: User = Depends(staff_user),
     session: Session = Depends(db_session),
     embedder: Embedder = Depends(question_embedder),
 ) -> Response:
-    return _dismiss(request, session, embedder, user, filters, page, [item_id, *also], reason, "unanswered_dismissed")
+    groups = [group] if group else []
+    return _dismiss(request, session, embedder, user, filters, page, [item_id], groups, reason, "unanswered_dismissed")
 
 
-def _ticked_ids(values: list[str]) -> list[int]:
-    """The items of the ticked groups: each checkbox's value holds its group's item ids, separated by spaces."""
+def _ticked_groups(values: list[str]) -> list[int]:
+    """The ticked groups: each checkbox's value is its group's id."""
     try:
-        item_ids = [int(item_id) for value in values for item_id in value.split()]
+        group_ids = [int(value) for value in values]
     except ValueError:
-        item_ids = [0]
-    if not all(0 < item_id <= INT64_MAX for item_id in item_ids):
+        group_ids = [0]
+    if not all(0 < group_id <= INT64_MAX for group_id in group_ids):
         raise CurationError(422, "所选的问题组无效，请刷新页面后重新勾选")
-    return item_ids
+    return group_ids
 
 
 @router.post("/unanswered/dismiss")
@@ -215,6 +271,8 @@ def dismiss_selected(
     session: Session = Depends(db_session),
     embedder: Embedder = Depends(question_embedder),
 ) -> Response:
-    """Dismiss every ticked group with one reason."""
-    item_ids = _ticked_ids(group)
-    return _dismiss(request, session, embedder, user, filters, page, item_ids, reason, "unanswered_dismissed_selected")
+    """Dismiss every ticked group (its questions matching the list's filters) with one reason."""
+    groups = _ticked_groups(group)
+    return _dismiss(
+        request, session, embedder, user, filters, page, [], groups, reason, "unanswered_dismissed_selected"
+    )

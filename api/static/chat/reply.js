@@ -1,9 +1,10 @@
 // One bot reply in the log: its text, then what belongs under it. An answer shows its legal basis, its choice
-// buttons (next steps, related questions) and the page's own 有用/没用; a did-you-mean shows its choices before
-// any statute text, so the question "which one do you mean?" is answered first. The bot's own feedback buttons
-// are left out: the page's 有用/没用 replaces them (one verdict per answer, changeable).
+// buttons (next steps, related questions), the page's own 有用/没用 and 「复制」; a did-you-mean shows its choices
+// before any statute text, so the question "which one do you mean?" is answered first. The bot's own feedback
+// buttons are left out: the page's 有用/没用 replaces them (one verdict per answer, changeable).
 import { citationList } from "./citations.js";
 import { choiceButtons } from "./choices.js";
+import { copyButton } from "./copy.js";
 import { feedbackButtons } from "./feedback.js";
 import { callbackForm } from "./handoff.js";
 
@@ -11,6 +12,12 @@ const CHOICES_FIRST = new Set(["did_you_mean"]);
 
 function isFeedbackButton(choice) {
   return choice.payload.startsWith("/feedback");
+}
+
+// What a resident may want to pass on: an answer, or a reply that serves entries (a referral's 先给您一点参考);
+// a did-you-mean only offers entries to choose from.
+function isCopyable(reply) {
+  return reply.kind === "answer" || (reply.entry_ids.length > 0 && reply.kind !== "did_you_mean");
 }
 
 // body: the reply's bubble (text already in it); actions: {choose(item, choice, index), judge(item, value), save()}.
@@ -27,6 +34,7 @@ export function renderReply(body, item, actions) {
   if (reply.kind === "answer") {
     parts.push(feedbackButtons(item, function (value) { return actions.judge(item, value); }, actions.save));
   }
+  if (isCopyable(reply)) parts.push(copyButton(reply));
   if (reply.kind === "handoff" && reply.handoff_id) parts.push(callbackForm(item, actions.save));
   parts.forEach(function (part) { body.appendChild(part); });
 }

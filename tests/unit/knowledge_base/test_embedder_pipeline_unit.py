@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from knowledge_base.retrieval.embedder import E5_MODEL, get_embedder, get_second_embedder
+from knowledge_base.retrieval.fusion import RRF_K
 from knowledge_base.retrieval.pipeline import LISTS, SEARCH_MODES, Retriever
 from knowledge_base.schema import Collection, Entry
 
@@ -88,7 +89,7 @@ def test_hits_keep_every_list_score(embedder, entries, tmp_path):
     assert best.entry.id == "wage-unpaid"
     assert set(best.ranks) == set(LISTS) and best.ranks["dense"] == 1
     assert 0 < best.second_dense <= 1 and 0 < best.answer_dense <= 1 and best.keyword > 0
-    assert best.score == best.fused == pytest.approx(sum(1 / (60 + rank) for rank in best.ranks.values()))
+    assert best.score == best.fused == pytest.approx(sum(1 / (RRF_K + rank) for rank in best.ranks.values()))
     assert set(best.scores) == {"dense", "second_dense", "answer_dense", "keyword", "fused"}
     for mode in SEARCH_MODES:
         hits = retriever.search("公司一直拖欠工资不发", collection="faq", k=3, mode=mode).hits
