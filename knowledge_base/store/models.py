@@ -201,6 +201,9 @@ class UnansweredGroup(Base):
     """
 
     __tablename__ = "unanswered_groups"
+    # ids are never reused (SQLite otherwise reuses a deleted last id): a stale page's ticked group id cannot
+    # name a newer group
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     embedding_model: Mapped[str] = mapped_column(String(200))

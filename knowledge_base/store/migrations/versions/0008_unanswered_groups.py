@@ -34,7 +34,8 @@ def upgrade() -> None:
     sa.Column('total', sa.Integer(), nullable=False),
     sa.Column('newest', sa.DateTime(), nullable=False),
     sa.Column('representative_id', sa.Integer(), nullable=True),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True,  # a deleted group's id is never reused
     )
     op.create_index(op.f('ix_unanswered_groups_total'), 'unanswered_groups', ['total'], unique=False)
     op.create_index(op.f('ix_unanswered_groups_newest'), 'unanswered_groups', ['newest'], unique=False)
