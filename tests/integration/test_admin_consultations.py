@@ -1,5 +1,5 @@
 """The consultation staff pages /admin/consultations through TestClient: create (Markdown and .docx), publish,
-close, handle comments, publish feedback, export; roles and CSRF. Residents' comments come through the store."""
+close, handle comments, publish feedback, export, the printable summary; roles and CSRF. Residents' comments come through the store."""
 
 from __future__ import annotations
 
@@ -113,6 +113,15 @@ def test_a_reviewer_creates_publishes_handles_and_exports(app, staff):
     assert "13912345678" not in str([c.value for c in workbook["报名"][2]])  # contacts leave the pages masked
     assert "139****5678" in [c.value for c in workbook["报名"][2]]
     assert workbook["问卷"].max_row == 2 and workbook["报名"].max_row == 2
+
+    printed = reviewer.get(f"{URL}/{consultation_id}/summary")
+    assert printed.status_code == 200 and "征求意见汇总" in printed.text and "收到意见 2 条" in printed.text
+    handled = re.search(r"<tbody><tr>(.*?)</tr></tbody>", printed.text)[1]
+    assert re.findall(r"<td>(\d+)</td>", handled) == ["1", "0", "0", "1"]  # 采纳, 部分采纳, 未采纳, 未处理
+    assert "<svg" in printed.text and "第三条之一" in printed.text and "1 人作答" in printed.text
+    assert "处理：采纳（已修改）" in printed.text and "=HYPERLINK(1)" in printed.text
+    assert "张先生" not in printed.text and "139" not in printed.text  # the printout names no one
+    assert 'src="/admin/static/print.js"' in printed.text and "<script>" not in printed.text
 
     assert "已截止" in reviewer.post(f"{URL}/{consultation_id}/close", {}).text
     with app.state.curation_db.session() as session:

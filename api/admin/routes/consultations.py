@@ -5,7 +5,7 @@ legislation staff (the ``legislation`` role an admin grants on the accounts
 page, which may do this and nothing else: no entries, no queues) create a consultation (the draft pasted as Markdown or uploaded as .docx and
 split into articles by ``knowledge_base.drafts``), publish and close it, mark
 each comment 采纳/部分采纳/未采纳 with a reason, publish the feedback notice
-residents then see, and download the Excel workbook. Every change is audited
+residents then see, and download the Excel workbook or print the summary (``/summary``). Every change is audited
 by ``knowledge_base.store.consultations``. Residents' page is /consult/<id>
 (api/routers/consultations.py).
 
@@ -28,6 +28,7 @@ from api.admin.paging import paginate
 from api.admin.rendering import redirect, render
 from api.admin.session import PATH, role_required, staff_user
 from api.curation.consultation_export import export_filename, export_workbook
+from api.curation.consultation_summary import summary
 from api.curation.errors import CurationError
 from api.curation.views import attachment
 from api.dependencies import db_session
@@ -315,6 +316,24 @@ def publish_feedback(
         raise _refused(exc) from None
     session.commit()
     return redirect(f"{LIST}/{consultation_id}", done="feedback")
+
+
+@router.get("/consultations/{consultation_id}/summary")
+def consultation_summary(
+    consultation_id: int, request: Request, user: User = Depends(staff_user), session: Session = Depends(db_session)
+) -> Response:
+    """The printable summary (figures, charts, every opinion with its handling; no contacts)."""
+    report = summary(session, _consultation(session, consultation_id))
+    return render(
+        request,
+        "consultation_summary.html",
+        {
+            "title": f"{report.consultation.title} · 意见汇总",
+            "report": report,
+            "state_names": store.STATE_NAMES,
+            "handling_names": store.HANDLING_NAMES,
+        },
+    )
 
 
 @router.get("/consultations/{consultation_id}/export.xlsx")
