@@ -62,6 +62,17 @@ def test_question_answer_and_citation_expands_to_the_article(page, stack, screen
     assert screenshot(page, "web-chat.png").stat().st_size > 10_000
 
 
+def test_phone_numbers_in_an_answer_are_tap_to_call_links(page):
+    answer = ask(page, "老板拖欠工资三个月了怎么办")
+    links = answer.locator(".bubble a.tel")
+    expect(links.first).to_be_visible()
+    numbers = links.all_inner_texts()
+    assert numbers and all(re.fullmatch(r"123\d\d|0\d{2,3}-?\d{7,8}|1[3-9]\d{9}", n) for n in numbers)
+    assert all(link.get_attribute("href") == "tel:" + n.replace("-", "") for link, n in zip(links.all(), numbers))
+    ask(page, "我的电话是13812345678")  # the user's own text is never turned into links
+    assert page.locator(".msg.user .bubble a").count() == 0
+
+
 def test_user_text_is_escaped(page):
     message = "<script>window.pwned = 1</script><b>粗体</b>"
     ask(page, message)

@@ -1,5 +1,7 @@
-// The message log: rows of bubbles after the welcome, each row saying to screen readers who spoke.
+// The message log: rows of bubbles after the welcome, each row saying to screen readers who spoke; phone numbers in
+// the bot's bubbles are tap-to-call links.
 import { el, screenReaderText } from "./dom.js";
+import { withPhoneLinks } from "./phones.js";
 
 const SPEAKERS = { user: "您说：", bot: "法润：", error: "提示：" };
 
@@ -13,7 +15,8 @@ export class MessageLog {
   add(who, text) {
     const row = el("div", "msg " + who);
     row.appendChild(screenReaderText(SPEAKERS[who.split(" ")[0]]));
-    const body = el("div", "bubble", text);
+    const body = el("div", "bubble");
+    body.appendChild(who.startsWith("bot") ? withPhoneLinks(text) : document.createTextNode(text)); // tap to call
     row.appendChild(body);
     this.node.appendChild(row);
     return body;
