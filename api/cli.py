@@ -2,7 +2,8 @@
 
 Sub-commands: ``run`` (the whole stack on loopback), ``ask`` (through the
 running API), ``search`` (in-process retrieval), ``index build``,
-``statute``, ``kb validate``, ``kb stats``, ``kb export`` (``--yaml DIR``: the
+``statute``, ``kb validate``, ``kb stats``, ``kb overlaps`` (entries answering nearly the same question),
+``kb export`` (``--yaml DIR``: the
 published entries from the database; ``--format csv|xlsx --out FILE``: as a
 spreadsheet), ``kb import`` (a spreadsheet, through the review workflow),
 ``eval``, ``bench``, ``admin create`` and ``handoffs purge`` (call-back phones older than 30 days).
@@ -73,6 +74,24 @@ def cmd_kb_stats(args: argparse.Namespace) -> int:
         ),
     }
     _print_json(stats)
+    return 0
+
+
+def cmd_kb_overlaps(args: argparse.Namespace) -> int:
+    """Pairs of same-area entries with near-paraphrase phrasings, per area and closest first (a merge worklist)."""
+    from knowledge_base.retrieval.overlaps import overlaps
+    from knowledge_base.retrieval.pipeline import Retriever
+
+    entries = load_knowledge_base(args.root).entries
+    found = overlaps(Retriever(entries, second_embedder=None), args.threshold)
+    per_area = Counter(entry.area.value for entry in entries)
+    involved = Counter(area for area, _ in {(o.area, e) for o in found for e in (o.first, o.second)})
+    for area, count in per_area.most_common():
+        print(f"{area}: {count} entries, {involved[area]} in {sum(o.area == area for o in found)} overlapping pairs")
+    for overlap in found[: args.limit]:
+        print(
+            f"{overlap.score:.3f}  {overlap.first} 「{overlap.first_text}」  ~  {overlap.second} 「{overlap.second_text}」"
+        )
     return 0
 
 
@@ -338,6 +357,10 @@ def build_parser() -> argparse.ArgumentParser:
     validate_parser.add_argument("--only", metavar="ID_PREFIX", help="report only problems of these entries")
     validate_parser.set_defaults(func=cmd_kb_validate)
     kb.add_parser("stats", help="entries per area, guide items per issue, citations").set_defaults(func=cmd_kb_stats)
+    overlap = kb.add_parser("overlaps", help="same-area entries whose phrasings are near-paraphrases (to merge)")
+    overlap.add_argument("--threshold", type=float, default=0.9, help="cosine of the closest phrasings (default 0.9)")
+    overlap.add_argument("--limit", type=int, default=50, help="pairs listed, closest first (default 50)")
+    overlap.set_defaults(func=cmd_kb_overlaps)
     export = kb.add_parser("export", help="every entry as JSON lines; --yaml DIR or --format csv|xlsx: the database")
     export.add_argument("--yaml", type=Path, metavar="DIR", help="write the database's published entries to DIR")
     export.set_defaults(func=cmd_kb_export)

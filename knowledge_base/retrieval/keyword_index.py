@@ -14,8 +14,10 @@ class KeywordIndex:
             raise ValueError("one label per document")
         self.labels = labels
         self.bm25 = bm25s.BM25()
-        self.bm25.index([tokenize(doc) or [""] for doc in documents], show_progress=False)
-        self._vocab = set(self.bm25.vocab_dict)
+        self._vocab: set[str] = set()
+        if documents:  # bm25s cannot index nothing: an empty collection (no guide items yet) finds nothing
+            self.bm25.index([tokenize(doc) or [""] for doc in documents], show_progress=False)
+            self._vocab = set(self.bm25.vocab_dict)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """The ``k`` best documents as (row, BM25 score), best first; none for a query with no known word."""

@@ -243,3 +243,7 @@ class FakeHit:
             fused,
         )
         self.ranks = ranks
+
+
+def test_an_empty_collection_has_a_keyword_index_that_finds_nothing():
+    assert KeywordIndex([], []).search("老板拖欠工资", 5) == []
