@@ -82,7 +82,8 @@ def swept(stack):
     )
     assert feedback.status_code == 200, feedback.text
     for kind in ("wechat-aes", "wecom"):
-        xml = text_xml(message(NUMBERS[kind]), msg_id=int(uuid.uuid4().int % 10**15))
+        user = f"o-privacy-{uuid.uuid4().hex[:12]}"  # its own conversation: other tests share the default openid
+        xml = text_xml(message(NUMBERS[kind]), msg_id=int(uuid.uuid4().int % 10**15), source=user)
         response = Channel(kind, client).post(xml)
         assert response.status_code == 200, response.text
     handoff_sender = f"e2e-privacy-handoff-{uuid.uuid4().hex[:8]}"
