@@ -1,7 +1,7 @@
 """Entries that answer nearly the same question: pairs in one area whose closest phrasings are near-paraphrases.
 
 Real questions fall between such entries: the retriever finds the area but
-picks the neighbour (issue 13: with the area given, wages hit@1 is 0.40 while
+picks the neighbour (issue 13: with the area given, wages hit@1 was 0.40 while
 enterprise questions reach 0.71). ``overlaps`` lists, per collection and area,
 every pair of entries whose closest two phrasings (titles and questions, the
 primary model's vectors already in the index) have a cosine of at least the
