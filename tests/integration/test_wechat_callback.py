@@ -35,7 +35,6 @@ from tests.integration.wechat_callbacks import (
     OPENID,
     TOKEN,
     Channel,
-    fake_wechat_api,
     query,
     serve,
     sign,
@@ -115,13 +114,6 @@ def content(response: httpx.Response) -> str:
 @pytest.fixture(scope="module")
 def rasa():
     app = fake_rasa()
-    with serve(app) as url:
-        yield app, url
-
-
-@pytest.fixture(scope="module")
-def weixin():
-    app = fake_wechat_api()
     with serve(app) as url:
         yield app, url
 

@@ -27,7 +27,6 @@ from tests.integration.wechat_callbacks import (
     OPENID,
     TOKEN,
     Channel,
-    fake_wechat_api,
     serve,
     text_xml,
     wait_for,
@@ -77,13 +76,6 @@ def fake_wecom_api() -> FastAPI:
 @pytest.fixture(scope="module")
 def rasa():
     app = slow_rasa()
-    with serve(app) as url:
-        yield app, url
-
-
-@pytest.fixture(scope="module")
-def weixin():
-    app = fake_wechat_api()
     with serve(app) as url:
         yield app, url
 
